@@ -1,0 +1,79 @@
+"""Building a Document: identity by normalised body, outlet from the URL, provenance stamped."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from newsledger.errors import Errors, InputError
+from newsledger.model import DateInfo, Document, Provenance
+
+_SPACE = re.compile(r"\s+")
+_MIN_BODY_WORDS = 8
+
+
+def normalise_body(body: str) -> str:
+    """The form two copies of one article share: NFKC, one space, lower case, same quote marks."""
+    text = unicodedata.normalize("NFKC", body).lower()
+    text = text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"}))
+    return _SPACE.sub(" ", text).strip()
+
+
+def document_id(body: str) -> str:
+    return hashlib.sha256(normalise_body(body).encode("utf-8")).hexdigest()
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """The site's host without ``www.``: a stable outlet key when the page names none."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.").removeprefix("amp.") or None
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def build(
+    body: str,
+    *,
+    provenance: Provenance,
+    title: str | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
+    published: DateInfo | None = None,
+    updated: DateInfo | None = None,
+    author: str | None = None,
+    section: str | None = None,
+    partial: bool = False,
+) -> Document:
+    """A Document from what a reader recovered; refuses a body too short to be an article."""
+    body = body.strip()
+    if len(body.split()) < _MIN_BODY_WORDS:
+        raise InputError(Errors.E012, record=provenance.record)
+    path = None if "://" in provenance.input else provenance.input
+    return Document(
+        id=document_id(body),
+        body=body,
+        title=_clean(title),
+        outlet=_clean(outlet) or outlet_from_url(url),
+        url=url,
+        path=path,
+        published=published or DateInfo(None),
+        updated=updated or DateInfo(None),
+        author=_clean(author),
+        section=_clean(section),
+        partial=partial,
+        provenance=provenance,
+    )
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = _SPACE.sub(" ", value).strip()
+    return value or None

@@ -1,0 +1,119 @@
+"""Scraped plain text: the optional ``URL:/TITLE:/DATE:`` header block, then chrome removal."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from newsledger.ingest import chrome, dates
+from newsledger.ingest.document import build
+from newsledger.model import DateInfo, DateSource, Document, Provenance
+
+_HEADER_LINE = re.compile(r"^([A-Z][A-Z_-]{1,20}):\s?(.*)$")
+_BYLINE_PREFIX = re.compile(r"^(by|written by|words by|reporting by|posted by|author:?)\s+", re.I)
+_SLUG_NOISE = re.compile(r"(\.[a-z]{2,5}$|[-_]\d{5,}$|^\d+[-_]?)")
+
+
+@dataclass(frozen=True)
+class Header:
+    """The ``KEY: value`` block some scrapers put before the text, closed by ``---``."""
+
+    fields: dict[str, str]
+    lines: int
+
+    def get(self, key: str) -> str | None:
+        value = self.fields.get(key, "").strip()
+        return None if value.lower() in ("", "unknown", "none", "n/a") else value
+
+
+def split_header(text: str) -> tuple[Header, str]:
+    """Split off a header block; a text without one has an empty header."""
+    lines = text.splitlines()
+    fields: dict[str, str] = {}
+    for index, line in enumerate(lines[:30]):
+        if line.strip() == "---" and fields:
+            return Header(fields, index + 1), "\n".join(lines[index + 1 :])
+        found = _HEADER_LINE.match(line)
+        if not found:
+            break
+        fields[found.group(1).upper()] = found.group(2)
+    return Header({}, 0), text
+
+
+def slug_words(url: str | None) -> str | None:
+    """The words of the last meaningful URL path segment, which often repeats the headline."""
+    if not url:
+        return None
+    parts = [p for p in urlsplit(url).path.split("/") if p and not p.isdigit()]
+    for part in reversed(parts):
+        cleaned = _SLUG_NOISE.sub("", unquote(part).lower())
+        tokens = [t for t in re.split(r"[-_+]", cleaned) if t]
+        if len(tokens) >= 3:
+            return " ".join(tokens)
+    return None
+
+
+def read_text(text: str, provenance: Provenance, url: str | None = None) -> Document:
+    """One article from scraped text: chrome dropped, title, dates, author and section recovered."""
+    header, page = split_header(text)
+    url = header.get("URL") or url
+    page_classified = chrome.classify(page, header.get("TITLE"), slug_words(url))
+    body = "\n\n".join(line.text for line in page_classified.body_lines)
+    published = _published(header, page_classified, url)
+    return build(
+        body,
+        provenance=provenance,
+        title=page_classified.title or _title_from_slug(url),
+        url=url,
+        published=published,
+        updated=_updated(page_classified),
+        author=header.get("AUTHOR") or _author(page_classified.meta),
+        section=page_classified.section,
+        outlet=header.get("OUTLET"),
+    )
+
+
+def _published(header: Header, page: chrome.Classified, url: str | None) -> DateInfo:
+    candidates: list[tuple[DateSource, str | None, bool]] = []
+    if header.get("DATE"):
+        candidates.append(("header", dates.normalise(header.get("DATE")), False))
+    if page.archive_date:
+        candidates.append(("archive", page.archive_date, False))
+    for item in page.meta:
+        kind, _, value = item.partition(":")
+        if kind in ("date", "byline") and not value.lower().startswith(("updated", "modified")):
+            parsed, unsure = dates.parse_date(value)
+            candidates.append(("byline", parsed, unsure))
+        elif kind == "widget":
+            parsed, _ = dates.parse_date(value)
+            candidates.append(("widget", parsed, True))
+    candidates.append(("url", dates.from_url(url), False))
+    return dates.choose(candidates)
+
+
+def _updated(page: chrome.Classified) -> DateInfo:
+    for item in page.meta:
+        kind, _, value = item.partition(":")
+        if kind == "date" and value.lower().startswith(("updated", "last updated", "modified")):
+            parsed, unsure = dates.parse_date(value)
+            return DateInfo(parsed, "byline", unsure)
+    return DateInfo(None)
+
+
+def _author(meta: list[str]) -> str | None:
+    """The name in a byline, without "By" and without the date or reading time after it."""
+    for item in meta:
+        kind, _, value = item.partition(":")
+        if kind == "byline":
+            name = _BYLINE_PREFIX.sub("", value.strip())
+            name = re.split(r"\s+(?=(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)|\d", name,
+                            maxsplit=1, flags=re.I)[0]
+            return name.strip(" ,|-") or None
+    return None
+
+
+def _title_from_slug(url: str | None) -> str | None:
+    """No headline on the page: rebuild one from the URL slug, as readers do."""
+    slug = slug_words(url)
+    return slug.capitalize() if slug else None
