@@ -28,8 +28,8 @@ _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
-_MONTH_DATE = re.compile(
-    rf"\b(({_MONTHS})\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(st|nd|rd|th)?\s+({_MONTHS})\.?,?\s+\d{{4}})",
+MONTH_DATE = re.compile(
+    rf"(({_MONTHS})\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(st|nd|rd|th)?\s+({_MONTHS})\.?,?\s+\d{{4}})",
     re.IGNORECASE,
 )
 #: "October 31, 20244 Mins Read": a reading time glued onto the year.
@@ -55,7 +55,7 @@ def parse_date(text: str) -> tuple[str | None, bool]:
     iso = _ISO.search(text)
     if iso and iso.group(3):
         return _valid(int(iso.group(1)), int(iso.group(2)), int(iso.group(3))), False
-    named = _MONTH_DATE.search(text)
+    named = MONTH_DATE.search(text)
     if named:
         parsed = dateparser.parse(named.group(0), languages=["en"], settings=_SETTINGS)  # type: ignore[arg-type]
         return (parsed.date().isoformat() if parsed else None), False

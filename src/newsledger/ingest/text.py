@@ -54,23 +54,35 @@ def slug_words(url: str | None) -> str | None:
     return None
 
 
-def read_text(text: str, provenance: Provenance, url: str | None = None) -> Document:
-    """One article from scraped text: chrome dropped, title, dates, author and section recovered."""
+def read_text(
+    text: str,
+    provenance: Provenance,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    published: DateInfo | None = None,
+    outlet: str | None = None,
+) -> Document:
+    """One article from scraped text: chrome dropped, title, dates, author and section recovered.
+
+    Values a container already gives (a JSONL record's ``title`` or ``published``) win over
+    what is recovered from the page.
+    """
     header, page = split_header(text)
     url = header.get("URL") or url
-    page_classified = chrome.classify(page, header.get("TITLE"), slug_words(url))
-    body = "\n\n".join(line.text for line in page_classified.body_lines)
-    published = _published(header, page_classified, url)
+    title = header.get("TITLE") or title
+    classified = chrome.classify(page, title, slug_words(url))
+    body = "\n\n".join(line.text for line in classified.body_lines)
     return build(
         body,
         provenance=provenance,
-        title=page_classified.title or _title_from_slug(url),
+        title=classified.title or _title_from_slug(url),
         url=url,
-        published=published,
-        updated=_updated(page_classified),
-        author=header.get("AUTHOR") or _author(page_classified.meta),
-        section=page_classified.section,
-        outlet=header.get("OUTLET"),
+        published=published if published and published.value else _published(header, classified, url),
+        updated=_updated(classified),
+        author=header.get("AUTHOR") or _author(classified.meta),
+        section=classified.section,
+        outlet=header.get("OUTLET") or outlet,
     )
 
 
@@ -107,9 +119,10 @@ def _author(meta: list[str]) -> str | None:
         kind, _, value = item.partition(":")
         if kind == "byline":
             name = _BYLINE_PREFIX.sub("", value.strip())
-            name = re.split(r"\s+(?=(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)|\d", name,
-                            maxsplit=1, flags=re.I)[0]
-            return name.strip(" ,|-") or None
+            glued_date = dates.MONTH_DATE.search(name)
+            name = name[: glued_date.start()] if glued_date else name
+            name = re.split(r"[,|\d]", name, maxsplit=1)[0]
+            return name.strip(" -") or None
     return None
 
 

@@ -1,0 +1,61 @@
+"""JSON Lines dumps: one article per line with ``text`` or ``html`` and optional metadata.
+
+A malformed line is reported with its line number and the other lines are still read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+
+from newsledger.config import Limits
+from newsledger.errors import Errors, InputError
+from newsledger.ingest import dates
+from newsledger.ingest.html import read_html
+from newsledger.ingest.text import read_text
+from newsledger.model import DateInfo, Document, Failure, Provenance
+
+
+def read_jsonl(text: str, provenance: Provenance, limits: Limits) -> Iterator[Document | Failure]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if number > limits.max_records:
+            yield Failure(provenance.input, "E006", Errors.E006.format(limit=limits.max_records))
+            return
+        try:
+            yield _record(line, replace(provenance, record=number), limits)
+        except InputError as exc:
+            yield Failure(provenance.input, exc.code, exc.reason, number)
+
+
+def _record(line: str, provenance: Provenance, limits: Limits) -> Document:
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        raise InputError(Errors.E008, detail=str(exc)) from exc
+    if not isinstance(record, dict):
+        raise InputError(Errors.E008, detail="a line must hold a JSON object")
+    url = _string(record.get("url"))
+    published = dates.normalise(_string(record.get("published")))
+    anchor = DateInfo(published, "jsonl") if published else None
+    if isinstance(record.get("text"), str) and record["text"].strip():
+        return read_text(
+            record["text"], replace(provenance, format="jsonl"), url=url,
+            title=_string(record.get("title")), published=anchor,
+            outlet=_string(record.get("outlet")),
+        )
+    if isinstance(record.get("html"), str) and record["html"].strip():
+        document = read_html(record["html"], replace(provenance, format="jsonl"), limits, url=url)
+        return replace(
+            document,
+            title=_string(record.get("title")) or document.title,
+            outlet=_string(record.get("outlet")) or document.outlet,
+            published=anchor or document.published,
+        )
+    raise InputError(Errors.E009)
+
+
+def _string(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
