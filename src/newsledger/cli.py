@@ -1,0 +1,188 @@
+"""The ``newsledger`` command: parse arguments, call a stage, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+
+from newsledger import pipeline
+from newsledger.config import Limits
+from newsledger.ingest import expand
+from newsledger.model import Document
+from newsledger.store import Store
+
+app = typer.Typer(
+    help="Attributed claims and figures from developing news, with a citation behind every line.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console(highlight=False, soft_wrap=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLite path or SQLAlchemy URL; default $NEWSLEDGER_DB or ./newsledger.db"),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+PathsArgument = Annotated[list[str], typer.Argument(help="Files, folders (recursive) or http(s) URLs.")]
+
+
+def _limits(max_file_size: int, max_decompressed_size: int, max_records: int,
+            allow_private_addresses: bool) -> Limits:
+    return Limits(
+        max_file_size=max_file_size,
+        max_decompressed_size=max_decompressed_size,
+        max_records=max_records,
+        allow_private_addresses=allow_private_addresses,
+    )
+
+
+MaxFile = Annotated[int, typer.Option(help="Largest input file read, in bytes.")]
+MaxInflated = Annotated[int, typer.Option(help="Largest size after gunzip, in bytes.")]
+MaxRecords = Annotated[int, typer.Option(help="Most records read from one archive, feed or dump.")]
+AllowPrivate = Annotated[
+    bool, typer.Option(help="Allow fetching URLs on loopback, private or link-local addresses.")
+]
+
+
+def _open_store(db: str | None) -> Store:
+    try:
+        return Store(db)
+    except (SQLAlchemyError, OSError) as exc:
+        console.print(f"[red]Cannot open the store {db or ''}:[/red] {exc}\n"
+                      "Check the --db path or URL (and that the database server is running).")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def ingest(
+    paths: PathsArgument,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    max_file_size: MaxFile = Limits.max_file_size,
+    max_decompressed_size: MaxInflated = Limits.max_decompressed_size,
+    max_records: MaxRecords = Limits.max_records,
+    allow_private_addresses: AllowPrivate = False,
+) -> None:
+    """Read articles into the store; exit 1 when some inputs failed (the rest are kept)."""
+    limits = _limits(max_file_size, max_decompressed_size, max_records, allow_private_addresses)
+    store = _open_store(db)
+    inputs = expand(paths)
+    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True, disable=as_json) as progress:
+        task = progress.add_task("", total=len(inputs))
+
+        def done(item: str) -> None:
+            progress.update(task, advance=1, description=item[-50:])
+
+        report = pipeline.ingest(store, inputs, limits, done)
+    store.close()
+    if as_json:
+        out.print_json(json.dumps(report.to_json()))
+    else:
+        _print_report(report)
+    raise typer.Exit(1 if report.failures else 0)
+
+
+def _print_report(report: pipeline.IngestReport) -> None:
+    table = Table(title="ingest")
+    for column in ("ingested", "duplicate", "near-duplicate", "failed"):
+        table.add_column(column, justify="right")
+    table.add_row(str(report.ingested), str(report.duplicate), str(report.near_duplicate),
+                  str(len(report.failures)))
+    out.print(table)
+    for failure in report.failures:
+        out.print(f"[red]failed[/red] {failure}", markup=True)
+
+
+@app.command()
+def extract(
+    paths: PathsArgument,
+    as_json: JsonOption = True,
+    max_file_size: MaxFile = Limits.max_file_size,
+    max_decompressed_size: MaxInflated = Limits.max_decompressed_size,
+    max_records: MaxRecords = Limits.max_records,
+    allow_private_addresses: AllowPrivate = False,
+) -> None:
+    """Read articles in memory (no store) and print one JSON object per document (JSON Lines).
+
+    Failed inputs are named on standard error; exit 1 when some failed.
+    """
+    limits = _limits(max_file_size, max_decompressed_size, max_records, allow_private_addresses)
+    documents, failures = pipeline.extract(paths, limits)
+    for document in documents:
+        record = {"document": document.to_json(), "entities": [], "times": [], "claims": []}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    for failure in failures:
+        console.print(f"failed {failure}", markup=False)
+    raise typer.Exit(1 if failures else 0)
+
+
+@app.command("documents")
+def list_documents(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    limit: Annotated[int, typer.Option(help="How many to list.")] = 100,
+    offset: Annotated[int, typer.Option(help="How many to skip.")] = 0,
+) -> None:
+    """List stored documents, in ingest order."""
+    store = _open_store(db)
+    documents = store.documents(limit=limit, offset=offset)
+    total = store.count()
+    store.close()
+    if as_json:
+        payload = {"total": total, "documents": [_summary(d) for d in documents]}
+        out.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    table = Table(title=f"{total} documents")
+    for column in ("id", "published", "outlet", "title", "copy of"):
+        table.add_column(column, overflow="fold")
+    for d in documents:
+        published = (d.published.value or "?") + (" (unsure)" if d.published.unsure else "")
+        table.add_row(d.id[:12], published, d.outlet or "", d.title or "",
+                      (d.duplicate_of or "")[:12])
+    out.print(table, markup=False)
+
+
+def _summary(document: Document) -> dict[str, object]:
+    full = document.to_json()
+    return {key: full[key] for key in ("id", "title", "outlet", "published", "published_source",
+                                       "published_unsure", "url", "path", "duplicate_of")}
+
+
+@app.command()
+def show(
+    doc_id: Annotated[str, typer.Argument(help="Document id or an unambiguous prefix of it.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one stored document with its metadata and clean body."""
+    store = _open_store(db)
+    document = store.get(doc_id)
+    store.close()
+    if document is None:
+        console.print(f"No single document matches {doc_id!r}; list ids with `newsledger documents`.",
+                      markup=False)
+        raise typer.Exit(1)
+    if as_json:
+        out.print_json(json.dumps(document.to_json(), ensure_ascii=False))
+        return
+    data = document.to_json()
+    for key in ("id", "title", "outlet", "author", "section", "url", "path", "published",
+                "published_source", "published_unsure", "updated", "duplicate_of", "partial"):
+        out.print(f"{key:>17}: {data[key]}", markup=False)
+    out.print("", markup=False)
+    out.print(document.body, markup=False)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,93 @@
+"""Running the stages over inputs: into the store (``ingest``) or in memory (``extract``).
+
+The CLI, and later the web app and ``watch``, call these rather than the readers directly, so
+copies are linked and outcomes are counted the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from newsledger.config import Limits
+from newsledger.ingest import read, read_one
+from newsledger.ingest.dedup import NearDuplicates, Signature, signature
+from newsledger.model import Document, Failure
+from newsledger.store import Store
+
+
+@dataclass
+class IngestReport:
+    """Outcome counts of one ingest run, and every input that failed with its reason."""
+
+    ingested: int = 0
+    duplicate: int = 0
+    near_duplicate: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "ingested": self.ingested,
+            "duplicate": self.duplicate,
+            "near_duplicate": self.near_duplicate,
+            "failed": len(self.failures),
+            "failures": [failure.to_json() for failure in self.failures],
+        }
+
+
+def link(index: NearDuplicates, document: Document) -> tuple[Document, Signature, tuple[str, ...]]:
+    """The document with ``duplicate_of`` set, its signature, and earlier copies to relink."""
+    sig = signature(document.body)
+    copy = index.link(document.id, sig, document.published.value)
+    return replace(document, duplicate_of=copy.duplicate_of), sig, copy.relinked
+
+
+def load_index(store: Store) -> NearDuplicates:
+    index = NearDuplicates()
+    for row in store.signatures():
+        index.add(row.id, Signature.from_bytes(row.signature, row.shingles), row.published,
+                  row.duplicate_of)
+    return index
+
+
+def ingest(
+    store: Store,
+    inputs: Iterable[str],
+    limits: Limits,
+    done: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Read each input and store every new document in its own transaction."""
+    report = IngestReport()
+    index = load_index(store)
+    for item in inputs:
+        for result in read_one(item, limits):
+            if isinstance(result, Failure):
+                report.failures.append(result)
+            elif store.has(result.id):
+                store.add_provenance(result.id, result.provenance)
+                report.duplicate += 1
+            else:
+                document, sig, relinked = link(index, result)
+                store.add(document, sig.to_bytes(), sig.shingles, relinked)
+                report.ingested += 1
+                report.near_duplicate += bool(document.duplicate_of or relinked)
+        if done:
+            done(item)
+    return report
+
+
+def extract(inputs: Iterable[str], limits: Limits) -> tuple[list[Document], list[Failure]]:
+    """All documents of the inputs, in memory, each once, copies linked to their origin."""
+    index = NearDuplicates()
+    found: dict[str, Document] = {}
+    failures: list[Failure] = []
+    for result in read(inputs, limits):
+        if isinstance(result, Failure):
+            failures.append(result)
+        elif result.id not in found:
+            document, _, relinked = link(index, result)
+            found[document.id] = document
+            origin = document.duplicate_of or document.id
+            for other in relinked:
+                found[other] = replace(found[other], duplicate_of=origin)
+    return list(found.values()), failures
