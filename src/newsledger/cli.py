@@ -29,14 +29,19 @@ out = Console(highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="SQLite path or SQLAlchemy URL; default $NEWSLEDGER_DB or ./newsledger.db"),
+    typer.Option(
+        "--db", help="SQLite path or SQLAlchemy URL; default $NEWSLEDGER_DB or ./newsledger.db"
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-PathsArgument = Annotated[list[str], typer.Argument(help="Files, folders (recursive) or http(s) URLs.")]
+PathsArgument = Annotated[
+    list[str], typer.Argument(help="Files, folders (recursive) or http(s) URLs.")
+]
 
 
-def _limits(max_file_size: int, max_decompressed_size: int, max_records: int,
-            allow_private_addresses: bool) -> Limits:
+def _limits(
+    max_file_size: int, max_decompressed_size: int, max_records: int, allow_private_addresses: bool
+) -> Limits:
     return Limits(
         max_file_size=max_file_size,
         max_decompressed_size=max_decompressed_size,
@@ -57,8 +62,10 @@ def _open_store(db: str | None) -> Store:
     try:
         return Store(db)
     except (SQLAlchemyError, OSError) as exc:
-        console.print(f"[red]Cannot open the store {db or ''}:[/red] {exc}\n"
-                      "Check the --db path or URL (and that the database server is running).")
+        console.print(
+            f"[red]Cannot open the store {db or ''}:[/red] {exc}\n"
+            "Check the --db path or URL (and that the database server is running)."
+        )
         raise typer.Exit(2) from exc
 
 
@@ -76,9 +83,16 @@ def ingest(
     limits = _limits(max_file_size, max_decompressed_size, max_records, allow_private_addresses)
     store = _open_store(db)
     inputs = expand(paths)
-    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True, disable=as_json) as progress:
+    with Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=as_json,
+    ) as progress:
         task = progress.add_task("", total=len(inputs))
 
         def done(item: str) -> None:
@@ -97,8 +111,12 @@ def _print_report(report: pipeline.IngestReport) -> None:
     table = Table(title="ingest")
     for column in ("ingested", "duplicate", "near-duplicate", "failed"):
         table.add_column(column, justify="right")
-    table.add_row(str(report.ingested), str(report.duplicate), str(report.near_duplicate),
-                  str(len(report.failures)))
+    table.add_row(
+        str(report.ingested),
+        str(report.duplicate),
+        str(report.near_duplicate),
+        str(len(report.failures)),
+    )
     out.print(table)
     for failure in report.failures:
         out.print(f"[red]failed[/red] {failure}", markup=True)
@@ -148,15 +166,28 @@ def list_documents(
         table.add_column(column, overflow="fold")
     for d in documents:
         published = (d.published.value or "?") + (" (unsure)" if d.published.unsure else "")
-        table.add_row(d.id[:12], published, d.outlet or "", d.title or "",
-                      (d.duplicate_of or "")[:12])
+        table.add_row(
+            d.id[:12], published, d.outlet or "", d.title or "", (d.duplicate_of or "")[:12]
+        )
     out.print(table, markup=False)
 
 
 def _summary(document: Document) -> dict[str, object]:
     full = document.to_json()
-    return {key: full[key] for key in ("id", "title", "outlet", "published", "published_source",
-                                       "published_unsure", "url", "path", "duplicate_of")}
+    return {
+        key: full[key]
+        for key in (
+            "id",
+            "title",
+            "outlet",
+            "published",
+            "published_source",
+            "published_unsure",
+            "url",
+            "path",
+            "duplicate_of",
+        )
+    }
 
 
 @app.command()
@@ -170,15 +201,30 @@ def show(
     document = store.get(doc_id)
     store.close()
     if document is None:
-        console.print(f"No single document matches {doc_id!r}; list ids with `newsledger documents`.",
-                      markup=False)
+        console.print(
+            f"No single document matches {doc_id!r}; list ids with `newsledger documents`.",
+            markup=False,
+        )
         raise typer.Exit(1)
     if as_json:
         out.print_json(json.dumps(document.to_json(), ensure_ascii=False))
         return
     data = document.to_json()
-    for key in ("id", "title", "outlet", "author", "section", "url", "path", "published",
-                "published_source", "published_unsure", "updated", "duplicate_of", "partial"):
+    for key in (
+        "id",
+        "title",
+        "outlet",
+        "author",
+        "section",
+        "url",
+        "path",
+        "published",
+        "published_source",
+        "published_unsure",
+        "updated",
+        "duplicate_of",
+        "partial",
+    ):
         out.print(f"{key:>17}: {data[key]}", markup=False)
     out.print("", markup=False)
     out.print(document.body, markup=False)
@@ -186,3 +232,7 @@ def show(
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

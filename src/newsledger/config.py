@@ -34,7 +34,7 @@ class Limits:
 
 
 def database_url(db: str | None) -> str:
-    """``--db`` as given, else ``NEWSLEDGER_DB``, else ``./newsledger.db``; paths become SQLite URLs."""
+    """``--db``, else ``NEWSLEDGER_DB``, else ``./newsledger.db``; paths become SQLite URLs."""
     value = db or os.environ.get("NEWSLEDGER_DB") or DEFAULT_DB
     if "://" in value:
         return value

@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import Enum
 
 
-class Errors(str, Enum):
+class Errors(Enum):
     """Reasons an input is rejected. Format with ``.format(**kwargs)``."""
 
     E001 = "file is empty"
@@ -35,7 +35,7 @@ class Errors(str, Enum):
     E019 = "HTML nesting deeper than {limit} levels; refused"
     E020 = "unsupported format: {detail}"
 
-    def format(self, *args: object, **kwargs: object) -> str:  # type: ignore[override]
+    def format(self, *args: object, **kwargs: object) -> str:
         return str(self.value).format(*args, **kwargs)
 
 

@@ -12,8 +12,18 @@ from typing import Any, Literal
 #: Where a date was read from. A reader of a briefing needs this to judge a relative date:
 #: a byline date is trustworthy, a header widget date is often the day the page was scraped.
 DateSource = Literal[
-    "header", "byline", "dateline", "url", "feed", "html", "warc", "jsonl", "archive", "widget",
-    "text", "none",
+    "header",
+    "byline",
+    "dateline",
+    "url",
+    "feed",
+    "html",
+    "warc",
+    "jsonl",
+    "archive",
+    "widget",
+    "text",
+    "none",
 ]
 
 InputFormat = Literal["text", "html", "feed", "warc", "jsonl", "url"]

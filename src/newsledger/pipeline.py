@@ -45,8 +45,12 @@ def link(index: NearDuplicates, document: Document) -> tuple[Document, Signature
 def load_index(store: Store) -> NearDuplicates:
     index = NearDuplicates()
     for row in store.signatures():
-        index.add(row.id, Signature.from_bytes(row.signature, row.shingles), row.published,
-                  row.duplicate_of)
+        index.add(
+            row.id,
+            Signature.from_bytes(row.signature, row.shingles),
+            row.published,
+            row.duplicate_of,
+        )
     return index
 
 

@@ -83,8 +83,9 @@ def read_bytes(
     if data.startswith(raw.GZIP_MAGIC):
         data = raw.gunzip(data, limits)
     raw.check_not_binary(data)
-    fmt = "url" if url else "text"
-    provenance = Provenance(input=source, raw_sha256=digest, format=fmt, ingested_at=now_iso())
+    provenance = Provenance(
+        input=source, raw_sha256=digest, format="url" if url else "text", ingested_at=now_iso()
+    )
     kind = detect(data, source)
     if kind == "warc":
         yield from read_warc(data, replace(provenance, format="warc"), limits)
@@ -96,7 +97,11 @@ def read_bytes(
         if kind == "jsonl":
             yield from read_jsonl(text, replace(provenance, format="jsonl"), limits)
         elif kind == "html":
-            yield read_html(text, replace(provenance, format=provenance.format if url else "html"),
-                            limits, url=url)
+            yield read_html(
+                text,
+                replace(provenance, format=provenance.format if url else "html"),
+                limits,
+                url=url,
+            )
         else:
             yield read_text(text, provenance, url=url)

@@ -78,7 +78,9 @@ class Patterns:
 
 @lru_cache(maxsize=1)
 def patterns() -> Patterns:
-    data = json.loads(resources.files(__package__).joinpath("data/chrome_patterns.json").read_text())
+    data = json.loads(
+        resources.files(__package__).joinpath("data/chrome_patterns.json").read_text()
+    )
 
     def alternation(items: list[str]) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{item})" for item in items), re.IGNORECASE)
@@ -172,14 +174,14 @@ def match(number: int, raw: str) -> Line:
     elif _DATE_LINE.match(text) or pats.reading_time.fullmatch(text):
         line.label = "meta"
         line.meta.append(f"date:{text}")
-    elif pats.byline.fullmatch(text) and len(words(text)) <= _BYLINE_MAX_WORDS and not (
-        _TERMINAL.search(text)
+    elif (
+        pats.byline.fullmatch(text)
+        and len(words(text)) <= _BYLINE_MAX_WORDS
+        and not (_TERMINAL.search(text))
     ):
         line.label = "meta"
         line.meta.append(f"byline:{text}")
-    elif pats.chrome.fullmatch(text) or pats.breadcrumb.fullmatch(text):
-        line.label = "chrome"
-    elif _is_caption(text):
+    elif pats.chrome.fullmatch(text) or pats.breadcrumb.fullmatch(text) or _is_caption(text):
         line.label = "chrome"
     else:
         _split_glued_metadata(line)
@@ -208,7 +210,9 @@ def _split_glued_metadata(line: Line) -> None:
             line.headline = True
 
 
-def resolve(lines: list[Line], known_title: str | None = None, slug: str | None = None) -> Classified:
+def resolve(
+    lines: list[Line], known_title: str | None = None, slug: str | None = None
+) -> Classified:
     """Label what patterns alone cannot: lists, headlines, subheadings and truncated last lines."""
     content = [line for line in lines if line.text or line.label]
     _mark_lists(content)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import dateparser
 
@@ -37,12 +37,25 @@ _READING = re.compile(r"(?:(?<=\b\d{4})|\s)\d{1,3}\s*mins?\s*read.*$", re.IGNORE
 
 #: Trust order of date sources, best first.
 RANK: tuple[DateSource, ...] = (
-    "header", "jsonl", "html", "feed", "byline", "warc", "archive", "url", "dateline", "widget",
+    "header",
+    "jsonl",
+    "html",
+    "feed",
+    "byline",
+    "warc",
+    "archive",
+    "url",
+    "dateline",
+    "widget",
     "text",
 )
 _WEEKDAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-_SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False,
-             "DATE_ORDER": "MDY", "PARSERS": ["absolute-time", "custom-formats"]}
+_SETTINGS = {
+    "PREFER_DAY_OF_MONTH": "first",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "DATE_ORDER": "MDY",
+    "PARSERS": ["absolute-time", "custom-formats"],
+}
 
 
 def parse_date(text: str) -> tuple[str | None, bool]:
@@ -57,7 +70,7 @@ def parse_date(text: str) -> tuple[str | None, bool]:
         return _valid(int(iso.group(1)), int(iso.group(2)), int(iso.group(3))), False
     named = MONTH_DATE.search(text)
     if named:
-        parsed = dateparser.parse(named.group(0), languages=["en"], settings=_SETTINGS)  # type: ignore[arg-type]
+        parsed = dateparser.parse(named.group(0), languages=["en"], settings=_SETTINGS)
         return (parsed.date().isoformat() if parsed else None), False
     numeric = _NUMERIC.search(text)
     if numeric:
@@ -98,7 +111,7 @@ def from_url(url: str | None) -> str | None:
         return f"{month.group(1)}-{month.group(2)}"
     stamp = _URL_UNIX.search(url)
     if stamp:
-        moment = datetime.fromtimestamp(int(stamp.group(1)), tz=timezone.utc)
+        moment = datetime.fromtimestamp(int(stamp.group(1)), tz=UTC)
         if 2000 <= moment.year <= 2100:
             return moment.date().isoformat()
     return None

@@ -56,7 +56,7 @@ def signature(body: str) -> Signature:
 
 def containment(a: Signature, b: Signature) -> float:
     """|A ∩ B| / min(|A|, |B|) estimated from the Jaccard estimate and the set sizes."""
-    jaccard = a.minhash.jaccard(b.minhash)
+    jaccard = float(a.minhash.jaccard(b.minhash))
     smaller = min(a.shingles, b.shingles) or 1
     return min(1.0, jaccard * (a.shingles + b.shingles) / ((1 + jaccard) * smaller))
 

@@ -16,8 +16,15 @@ _HTML = re.compile(rb"<(!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
 _HTML_LOOSE = re.compile(rb"<(p|div|article|h1|section)[\s>]", re.IGNORECASE)
 
 _BY_SUFFIX: dict[str, InputFormat] = {
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".warc": "warc", ".html": "html", ".htm": "html",
-    ".xhtml": "html", ".rss": "feed", ".atom": "feed", ".xml": "feed",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".warc": "warc",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",
 }
 
 
@@ -49,7 +56,7 @@ def _suffix(name: str) -> InputFormat:
 
 
 def _looks_like_jsonl(data: bytes) -> bool:
-    """True when the first non-empty line is a JSON object (later bad lines are reported per line)."""
+    """True when the first non-empty line is a JSON object; later bad lines are reported."""
     for line in data.splitlines():
         if line.strip():
             try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from newsledger.errors import Errors, InputError
@@ -13,12 +13,13 @@ from newsledger.model import DateInfo, Document, Provenance
 
 _SPACE = re.compile(r"\s+")
 _MIN_BODY_WORDS = 8
+_QUOTES = str.maketrans("“”‘’–—", "\"\"''--")
 
 
 def normalise_body(body: str) -> str:
     """The form two copies of one article share: NFKC, one space, lower case, same quote marks."""
     text = unicodedata.normalize("NFKC", body).lower()
-    text = text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"}))
+    text = text.translate(_QUOTES)
     return _SPACE.sub(" ", text).strip()
 
 
@@ -35,7 +36,7 @@ def outlet_from_url(url: str | None) -> str | None:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def build(

@@ -13,8 +13,8 @@ from dataclasses import replace
 import defusedxml.ElementTree as SafeET
 import feedparser
 import lxml.html
-from lxml.etree import ParserError
 from defusedxml import DefusedXmlException
+from lxml.etree import ParserError
 
 from newsledger.config import Limits
 from newsledger.errors import Errors, InputError
@@ -48,7 +48,9 @@ def read_feed(data: bytes, provenance: Provenance, limits: Limits) -> Iterator[D
             yield Failure(provenance.input, exc.code, exc.reason, index)
 
 
-def _entry(entry: feedparser.FeedParserDict, provenance: Provenance, outlet: str | None) -> Document:
+def _entry(
+    entry: feedparser.FeedParserDict, provenance: Provenance, outlet: str | None
+) -> Document:
     contents = entry.get("content") or []
     full = max((c.get("value", "") for c in contents), key=len, default="")
     partial = not full.strip()
@@ -82,7 +84,8 @@ def fragment_text(html: str) -> str:
 
 
 def _date(entry: feedparser.FeedParserDict, key: str) -> DateInfo | None:
-    value = entry.get(key)
+    # Ask only for dates the entry has: feedparser warns when one is aliased to the other.
+    value = entry.get(key) if key.removesuffix("_parsed") in entry else None
     if not value:
         return None
     return DateInfo(time.strftime("%Y-%m-%d", value), "feed")

@@ -40,13 +40,16 @@ def check_address(url: str, allow_private: bool) -> None:
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
             address = address.ipv4_mapped
         if not address.is_global or address.is_multicast:
-            raise InputError(Errors.E015, url=url, detail=f"host resolves to internal address {address}")
+            raise InputError(
+                Errors.E015, url=url, detail=f"host resolves to internal address {address}"
+            )
 
 
 def fetch(url: str, limits: Limits) -> tuple[bytes, str]:
     """The body of ``url`` and the final URL after redirects, within time, size and hop limits."""
-    with httpx.Client(timeout=limits.fetch_timeout, follow_redirects=False,
-                      headers={"User-Agent": _USER_AGENT}) as client:
+    with httpx.Client(
+        timeout=limits.fetch_timeout, follow_redirects=False, headers={"User-Agent": _USER_AGENT}
+    ) as client:
         for _ in range(limits.fetch_max_redirects + 1):
             check_address(url, limits.allow_private_addresses)
             try:
@@ -55,11 +58,17 @@ def fetch(url: str, limits: Limits) -> tuple[bytes, str]:
                         url = urljoin(url, response.headers["location"])
                         continue
                     if response.status_code >= 400:
-                        raise InputError(Errors.E016, url=url, detail=f"HTTP {response.status_code}")
+                        raise InputError(
+                            Errors.E016, url=url, detail=f"HTTP {response.status_code}"
+                        )
                     return _read_capped(response, url, limits), url
             except httpx.HTTPError as exc:
-                raise InputError(Errors.E016, url=url, detail=str(exc) or type(exc).__name__) from exc
-    raise InputError(Errors.E016, url=url, detail=f"more than {limits.fetch_max_redirects} redirects")
+                raise InputError(
+                    Errors.E016, url=url, detail=str(exc) or type(exc).__name__
+                ) from exc
+    raise InputError(
+        Errors.E016, url=url, detail=f"more than {limits.fetch_max_redirects} redirects"
+    )
 
 
 def _read_capped(response: httpx.Response, url: str, limits: Limits) -> bytes:
@@ -67,5 +76,7 @@ def _read_capped(response: httpx.Response, url: str, limits: Limits) -> bytes:
     for chunk in response.iter_bytes():
         body += chunk
         if len(body) > limits.fetch_max_bytes:
-            raise InputError(Errors.E016, url=url, detail=f"response over {limits.fetch_max_bytes} bytes")
+            raise InputError(
+                Errors.E016, url=url, detail=f"response over {limits.fetch_max_bytes} bytes"
+            )
     return bytes(body)

@@ -11,6 +11,7 @@ import re
 
 import htmldate
 import trafilatura
+from trafilatura.settings import Document as Document_
 
 from newsledger.config import Limits
 from newsledger.errors import Errors, InputError
@@ -20,7 +21,7 @@ from newsledger.model import DateInfo, DateSource, Document, Provenance
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
 _VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
+    "area base br col embed hr img input link meta param source track wbr".split()  # noqa: SIM905
 )
 
 
@@ -41,11 +42,10 @@ def nesting_depth(html: str, stop_at: int) -> int:
     return deepest
 
 
-def extract_body(html: str, url: str | None = None) -> trafilatura.settings.Document | None:
+def extract_body(html: str, url: str | None = None) -> Document_ | None:
     """trafilatura's article extraction with metadata, as the benchmark calls it, minus comments."""
-    return trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False
-    )
+    result = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    return result if isinstance(result, Document_) else None
 
 
 def read_html(
@@ -74,7 +74,7 @@ def read_html(
         published=_published(html, url, result.date, fetched),
         updated=_updated(html, url),
         author=result.author,
-        section=(result.categories or [None])[0],
+        section=result.categories[0] if result.categories else None,
     )
 
 

@@ -42,8 +42,11 @@ def _record(line: str, provenance: Provenance, limits: Limits) -> Document:
     anchor = DateInfo(published, "jsonl") if published else None
     if isinstance(record.get("text"), str) and record["text"].strip():
         return read_text(
-            record["text"], replace(provenance, format="jsonl"), url=url,
-            title=_string(record.get("title")), published=anchor,
+            record["text"],
+            replace(provenance, format="jsonl"),
+            url=url,
+            title=_string(record.get("title")),
+            published=anchor,
             outlet=_string(record.get("outlet")),
         )
     if isinstance(record.get("html"), str) and record["html"].strip():

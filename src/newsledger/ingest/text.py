@@ -78,7 +78,9 @@ def read_text(
         provenance=provenance,
         title=classified.title or _title_from_slug(url),
         url=url,
-        published=published if published and published.value else _published(header, classified, url),
+        published=published
+        if published and published.value
+        else _published(header, classified, url),
         updated=_updated(classified),
         author=header.get("AUTHOR") or _author(classified.meta),
         section=classified.section,

@@ -23,7 +23,9 @@ def read_warc(data: bytes, provenance: Provenance, limits: Limits) -> Iterator[D
         for record in ArchiveIterator(io.BytesIO(data)):
             index += 1
             if index > limits.max_records:
-                yield Failure(provenance.input, "E006", Errors.E006.format(limit=limits.max_records))
+                yield Failure(
+                    provenance.input, "E006", Errors.E006.format(limit=limits.max_records)
+                )
                 return
             if record.rec_type != "response" or not _is_html(record):
                 continue
@@ -38,7 +40,9 @@ def _is_html(record: object) -> bool:
     return "html" in (content_type or "").lower()
 
 
-def _response(record: object, provenance: Provenance, limits: Limits) -> Iterator[Document | Failure]:
+def _response(
+    record: object, provenance: Provenance, limits: Limits
+) -> Iterator[Document | Failure]:
     url = record.rec_headers.get_header("WARC-Target-URI")  # type: ignore[attr-defined]
     fetched = record.rec_headers.get_header("WARC-Date")  # type: ignore[attr-defined]
     payload = record.content_stream().read(limits.max_document_size + 1)  # type: ignore[attr-defined]
@@ -47,7 +51,10 @@ def _response(record: object, provenance: Provenance, limits: Limits) -> Iterato
             raise InputError(Errors.E003, size=len(payload), limit=limits.max_document_size)
         html, encoding = decode(payload)
         yield read_html(
-            html, replace(provenance, encoding=encoding, format="warc"), limits, url=url,
+            html,
+            replace(provenance, encoding=encoding, format="warc"),
+            limits,
+            url=url,
             fetched=fetched,
         )
     except InputError as exc:

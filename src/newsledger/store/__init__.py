@@ -53,29 +53,38 @@ class Store:
             found = connection.execute(select(documents.c.id).where(documents.c.id == doc_id))
             return found.first() is not None
 
-    def add(self, document: Document, signature: bytes, shingles: int,
-            relinked: tuple[str, ...] = ()) -> None:
+    def add(
+        self, document: Document, signature: bytes, shingles: int, relinked: tuple[str, ...] = ()
+    ) -> None:
         """Store a new document, its provenance, and move earlier copies' links onto its origin."""
         with self.engine.begin() as connection:
-            seq = connection.execute(select(func.coalesce(func.max(documents.c.seq), 0))).scalar_one()
-            connection.execute(insert(documents).values(
-                **_document_row(document), seq=seq + 1, signature=signature, shingles=shingles
-            ))
+            seq = connection.execute(
+                select(func.coalesce(func.max(documents.c.seq), 0))
+            ).scalar_one()
+            connection.execute(
+                insert(documents).values(
+                    **_document_row(document), seq=seq + 1, signature=signature, shingles=shingles
+                )
+            )
             _insert_provenance(connection, document.id, document.provenance)
             if relinked:
                 origin = document.duplicate_of or document.id
                 connection.execute(
-                    update(documents).where(documents.c.id.in_(relinked)).values(duplicate_of=origin)
+                    update(documents)
+                    .where(documents.c.id.in_(relinked))
+                    .values(duplicate_of=origin)
                 )
 
     def add_provenance(self, doc_id: str, source: Provenance) -> bool:
         """Record another input holding an article already stored; False when already recorded."""
         with self.engine.begin() as connection:
-            exists = connection.execute(select(provenance.c.id).where(
-                provenance.c.document_id == doc_id,
-                provenance.c.input == source.input,
-                provenance.c.record == (source.record if source.record is not None else -1),
-            )).first()
+            exists = connection.execute(
+                select(provenance.c.id).where(
+                    provenance.c.document_id == doc_id,
+                    provenance.c.input == source.input,
+                    provenance.c.record == (source.record if source.record is not None else -1),
+                )
+            ).first()
             if exists:
                 return False
             _insert_provenance(connection, doc_id, source)
@@ -83,13 +92,17 @@ class Store:
 
     def signatures(self) -> Iterator[StoredSignature]:
         query = select(
-            documents.c.id, documents.c.signature, documents.c.shingles, documents.c.published,
+            documents.c.id,
+            documents.c.signature,
+            documents.c.shingles,
+            documents.c.published,
             documents.c.duplicate_of,
         ).order_by(documents.c.seq)
         with self.engine.connect() as connection:
             for row in connection.execute(query):
-                yield StoredSignature(row.id, row.signature, row.shingles, row.published,
-                                      row.duplicate_of)
+                yield StoredSignature(
+                    row.id, row.signature, row.shingles, row.published, row.duplicate_of
+                )
 
     def count(self) -> int:
         with self.engine.connect() as connection:
@@ -159,21 +172,29 @@ def _document_row(document: Document) -> dict[str, Any]:
 
 
 def _insert_provenance(connection: Connection, doc_id: str, source: Provenance) -> None:
-    connection.execute(insert(provenance).values(
-        document_id=doc_id,
-        input=source.input,
-        record=source.record if source.record is not None else -1,
-        raw_sha256=source.raw_sha256,
-        format=source.format,
-        encoding=source.encoding,
-        ingested_at=source.ingested_at,
-    ))
+    connection.execute(
+        insert(provenance).values(
+            document_id=doc_id,
+            input=source.input,
+            record=source.record if source.record is not None else -1,
+            raw_sha256=source.raw_sha256,
+            format=source.format,
+            encoding=source.encoding,
+            ingested_at=source.ingested_at,
+        )
+    )
 
 
 def _document(connection: Connection, row: Any) -> Document:
-    first = connection.execute(
-        select(provenance).where(provenance.c.document_id == row["id"]).order_by(provenance.c.id)
-    ).mappings().first()
+    first = (
+        connection.execute(
+            select(provenance)
+            .where(provenance.c.document_id == row["id"])
+            .order_by(provenance.c.id)
+        )
+        .mappings()
+        .first()
+    )
     source = Provenance(input="")
     if first is not None:
         source = Provenance(
@@ -185,10 +206,17 @@ def _document(connection: Connection, row: Any) -> Document:
             ingested_at=first["ingested_at"],
         )
     return Document(
-        id=row["id"], body=row["body"], title=row["title"], outlet=row["outlet"], url=row["url"],
+        id=row["id"],
+        body=row["body"],
+        title=row["title"],
+        outlet=row["outlet"],
+        url=row["url"],
         path=row["path"],
         published=DateInfo(row["published"], row["published_source"], row["published_unsure"]),
         updated=DateInfo(row["updated"], row["updated_source"]),
-        author=row["author"], section=row["section"], partial=row["partial"],
-        duplicate_of=row["duplicate_of"], provenance=source,
+        author=row["author"],
+        section=row["section"],
+        partial=row["partial"],
+        duplicate_of=row["duplicate_of"],
+        provenance=source,
     )

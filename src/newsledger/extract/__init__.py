@@ -1,0 +1,1 @@
+"""Extract: entities, attributed claims, quantities and dates from clean documents (next issue)."""

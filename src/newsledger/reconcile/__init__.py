@@ -1,0 +1,1 @@
+"""Reconcile: stories, actors, independent origins and facts across documents (planned)."""

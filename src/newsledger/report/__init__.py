@@ -1,0 +1,1 @@
+"""Report: the "What we know" briefing in Markdown, HTML and JSON (planned)."""

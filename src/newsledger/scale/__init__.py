@@ -1,0 +1,1 @@
+"""Scale: the stage functions over many documents in worker processes or on Dask (planned)."""

@@ -1,0 +1,128 @@
+"""The command line as a user drives it: exit codes, tables, JSON, and a killed ingest."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsledger.cli import app
+
+ROOT = Path(__file__).parents[1]
+EXAMPLES = ROOT / "examples"
+runner = CliRunner()
+
+BODY = (
+    "The harbour authority said on Monday that {n} containers had been cleared from the quay "
+    "after the storm, and that ferry services would resume on Wednesday if the wind eased."
+)
+
+
+def _write_articles(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        (folder / f"a{n:04d}.txt").write_text(
+            f"TITLE: Harbour update {n}\nDATE: 2025-04-{1 + n % 28:02d}\n---\n"
+            f"{BODY.format(n=n)} Report number {n} of a long series, with detail {n * 7}.\n"
+        )
+
+
+def test_ingest_examples_then_list_and_show(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    result = runner.invoke(app, ["ingest", "--db", db, str(EXAMPLES), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["failed"] == 0 and report["ingested"] >= 10
+    assert report["near_duplicate"] == 1
+    listed = json.loads(runner.invoke(app, ["documents", "--db", db, "--json"]).stdout)
+    assert listed["total"] == report["ingested"]
+    copies = [d for d in listed["documents"] if d["duplicate_of"]]
+    assert len(copies) == 1
+    shown = runner.invoke(app, ["show", copies[0]["id"][:12], "--db", db, "--json"])
+    assert json.loads(shown.stdout)["duplicate_of"] == copies[0]["duplicate_of"]
+    again = json.loads(runner.invoke(app, ["ingest", "--db", db, str(EXAMPLES), "--json"]).stdout)
+    assert again["ingested"] == 0 and again["duplicate"] == report["ingested"]
+
+
+def test_ingest_exit_1_names_failed_inputs_and_keeps_the_rest(tmp_path: Path) -> None:
+    _write_articles(tmp_path / "in", 2)
+    (tmp_path / "in" / "empty.txt").write_text("")
+    result = runner.invoke(app, ["ingest", "--db", str(tmp_path / "s.db"), str(tmp_path / "in")])
+    assert result.exit_code == 1
+    assert "empty.txt: [E001] file is empty" in result.stdout
+    listed = json.loads(
+        runner.invoke(app, ["documents", "--db", str(tmp_path / "s.db"), "--json"]).stdout
+    )
+    assert listed["total"] == 2
+
+
+def test_usage_error_exits_2() -> None:
+    assert runner.invoke(app, ["ingest"]).exit_code == 2
+
+
+def test_show_unknown_id(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["show", "nope", "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 1 and "No single document" in result.output
+
+
+def test_extract_prints_contract_document_objects() -> None:
+    result = runner.invoke(app, ["extract", str(EXAMPLES), "--json"])
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) >= 10
+    for record in lines:
+        document = record["document"]
+        assert set(record) == {"document", "entities", "times", "claims"}
+        assert {"id", "url", "path", "title", "outlet", "published", "body"} <= set(document)
+        assert len(document["id"]) == 64
+    assert sum(1 for r in lines if r["document"]["duplicate_of"]) == 1
+
+
+@pytest.mark.slow
+def test_ingest_killed_with_sigkill_resumes_without_duplicates(tmp_path: Path) -> None:
+    _write_articles(tmp_path / "in", 400)
+    db = tmp_path / "s.db"
+    command = [
+        sys.executable,
+        "-m",
+        "newsledger.cli",
+        "ingest",
+        "--db",
+        str(db),
+        "--json",
+        str(tmp_path / "in"),
+    ]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if db.exists() and _count(db) >= 20:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    stored = _count(db)
+    assert 0 < stored < 400, "the kill must land mid-ingest"
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert finished.returncode == 0, finished.stderr
+    report = json.loads(finished.stdout)
+    assert report["ingested"] + report["duplicate"] == 400
+    assert report["duplicate"] >= stored - 1
+    assert _count(db) == 400
+
+
+def _count(db: Path) -> int:
+    import sqlite3
+
+    try:
+        with sqlite3.connect(db, timeout=5) as connection:
+            return int(connection.execute("select count(*) from documents").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0

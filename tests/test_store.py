@@ -1,0 +1,106 @@
+"""The store: one row per article, provenance per input, copies linked, schema migrated."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from newsledger.config import Limits
+from newsledger.ingest.document import build
+from newsledger.model import DateInfo, Provenance
+from newsledger.pipeline import ingest
+from newsledger.store import Store
+
+WIRE = " ".join(
+    [
+        "RIVERTON, May 2 (Westwire) - Flood defences along the Amber river held overnight,",
+        "the county engineer said on Friday, as water levels fell for the first time in a week.",
+        "About 1,200 people remain in shelters, according to the county council, down from",
+        "3,000 at the peak of the flood. The engineer said crews would inspect every embankment",
+        "before residents are allowed to return.",
+    ]
+)
+
+
+def _doc(body: str, source: str, published: str = "2025-05-02"):
+    return build(
+        body,
+        provenance=Provenance(input=source, raw_sha256="x", ingested_at="now"),
+        title="t",
+        published=DateInfo(published, "header"),
+    )
+
+
+def test_schema_is_created_by_migrations(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "s.db"))
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"documents", "provenance", "alembic_version"} <= tables
+    store.close()
+
+
+def test_same_article_twice_is_stored_once_with_both_provenances(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(f"TITLE: Amber river\nDATE: 2025-05-02\n---\n{WIRE}\n")
+    store = Store(str(tmp_path / "s.db"))
+    report = ingest(store, [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], Limits())
+    assert (report.ingested, report.duplicate) == (1, 1)
+    again = ingest(store, [str(tmp_path / "a.txt")], Limits())
+    assert (again.ingested, again.duplicate) == (0, 1)
+    assert store.count() == 1
+    with store.engine.connect() as connection:
+        rows = connection.exec_driver_sql("select input from provenance order by id").all()
+    assert [Path(r[0]).name for r in rows] == ["a.txt", "b.txt"]
+    store.close()
+
+
+def test_near_copy_links_to_earliest_even_when_it_arrives_later(tmp_path: Path) -> None:
+    later = _doc(
+        WIRE.replace("Flood defences", "The flood defences") + " Photos: page 4.",
+        "later.txt",
+        "2025-05-03",
+    )
+    earlier = _doc(WIRE, "earlier.txt", "2025-05-02")
+    other = _doc(
+        "A different story entirely: the Riverton library reopened on Friday after a "
+        "two-year refurbishment costing $4 million, the council said.",
+        "other.txt",
+    )
+    store = Store(str(tmp_path / "s.db"))
+    from newsledger.pipeline import link, load_index
+
+    index = load_index(store)
+    for document in (later, other, earlier):
+        linked, sig, relinked = link(index, document)
+        store.add(linked, sig.to_bytes(), sig.shingles, relinked)
+    by_id = {d.id: d for d in store.documents()}
+    assert by_id[later.id].duplicate_of == earlier.id
+    assert by_id[earlier.id].duplicate_of is None
+    assert by_id[other.id].duplicate_of is None
+    # A fresh index loaded from the store knows the group: a third copy joins the origin.
+    third = _doc(WIRE + " More to follow.", "third.txt", "2025-05-04")
+    linked, _, _ = link(load_index(store), third)
+    assert linked.duplicate_of == earlier.id
+    store.close()
+
+
+def test_get_by_prefix_and_round_trip(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "s.db"))
+    document = replace(_doc(WIRE, "a.txt"), author="Jo Bloggs", section="World")
+    store.add(document, b"\x00" * 8, 1)
+    loaded = store.get(document.id[:10])
+    assert loaded is not None
+    assert loaded.body == document.body and loaded.author == "Jo Bloggs"
+    assert loaded.published == DateInfo("2025-05-02", "header", False)
+    assert loaded.provenance.input == "a.txt" and loaded.provenance.record is None
+    assert store.get("zzzz") is None
+    store.close()
+
+
+def test_db_falls_back_to_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("NEWSLEDGER_DB", str(tmp_path / "env.db"))
+    store = Store(None)
+    assert store.url.endswith("env.db")
+    store.close()
+    assert (tmp_path / "env.db").exists()
