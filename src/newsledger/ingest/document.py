@@ -5,11 +5,17 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TypeVar
 from urllib.parse import urlsplit
 
+from newsledger.config import Limits
 from newsledger.errors import Errors, InputError
-from newsledger.model import DateInfo, Document, Provenance
+from newsledger.model import DateInfo, Document, Failure, Provenance
+
+T = TypeVar("T")
 
 _SPACE = re.compile(r"\s+")
 _MIN_BODY_WORDS = 8
@@ -71,6 +77,24 @@ def build(
         partial=partial,
         provenance=provenance,
     )
+
+
+def each_record(
+    items: Iterable[tuple[int, T]],
+    provenance: Provenance,
+    limits: Limits,
+    make: Callable[[T, Provenance], Document],
+) -> Iterator[Document | Failure]:
+    """Documents from the numbered records of a container (feed, dump): a bad record becomes a
+    Failure with its number and the rest go on; past ``max_records`` the container stops."""
+    for count, (number, item) in enumerate(items, start=1):
+        if count > limits.max_records:
+            yield Failure(provenance.input, "E006", Errors.E006.format(limit=limits.max_records))
+            return
+        try:
+            yield make(item, replace(provenance, record=number))
+        except InputError as exc:
+            yield Failure(provenance.input, exc.code, exc.reason, number)
 
 
 def _clean(value: str | None) -> str | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 
 import defusedxml.ElementTree as SafeET
 import feedparser
@@ -18,7 +17,7 @@ from lxml.etree import ParserError
 
 from newsledger.config import Limits
 from newsledger.errors import Errors, InputError
-from newsledger.ingest.document import build
+from newsledger.ingest.document import build, each_record
 from newsledger.model import DateInfo, Document, Failure, Provenance
 
 
@@ -38,14 +37,9 @@ def read_feed(data: bytes, provenance: Provenance, limits: Limits) -> Iterator[D
     if parsed.bozo and not parsed.entries:
         raise InputError(Errors.E011, detail=str(parsed.get("bozo_exception", "no entries")))
     outlet = parsed.feed.get("title")
-    for index, entry in enumerate(parsed.entries):
-        if index >= limits.max_records:
-            yield Failure(provenance.input, "E006", Errors.E006.format(limit=limits.max_records))
-            return
-        try:
-            yield _entry(entry, replace(provenance, record=index), outlet)
-        except InputError as exc:
-            yield Failure(provenance.input, exc.code, exc.reason, index)
+    yield from each_record(
+        enumerate(parsed.entries), provenance, limits, lambda e, p: _entry(e, p, outlet)
+    )
 
 
 def _entry(

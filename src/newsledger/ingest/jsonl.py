@@ -12,22 +12,15 @@ from dataclasses import replace
 from newsledger.config import Limits
 from newsledger.errors import Errors, InputError
 from newsledger.ingest import dates
+from newsledger.ingest.document import each_record
 from newsledger.ingest.html import read_html
 from newsledger.ingest.text import read_text
 from newsledger.model import DateInfo, Document, Failure, Provenance
 
 
 def read_jsonl(text: str, provenance: Provenance, limits: Limits) -> Iterator[Document | Failure]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        if number > limits.max_records:
-            yield Failure(provenance.input, "E006", Errors.E006.format(limit=limits.max_records))
-            return
-        try:
-            yield _record(line, replace(provenance, record=number), limits)
-        except InputError as exc:
-            yield Failure(provenance.input, exc.code, exc.reason, number)
+    lines = ((n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip())
+    yield from each_record(lines, provenance, limits, lambda line, p: _record(line, p, limits))
 
 
 def _record(line: str, provenance: Provenance, limits: Limits) -> Document:
