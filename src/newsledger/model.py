@@ -114,3 +114,173 @@ class Failure:
     def __str__(self) -> str:
         where = self.input if self.record is None else f"{self.input} (record {self.record})"
         return f"{where}: [{self.code}] {self.reason}"
+
+
+# --- Extraction records -------------------------------------------------------------------------
+# Every span is a pair of character offsets into ``Document.body`` (Python ``str`` indices, end
+# exclusive), so each item of a briefing can be traced back to the text it came from.
+
+EntityLabel = Literal["person", "organization", "government", "military", "media", "place"]
+SourceKind = Literal["person", "organization", "government", "media", "document", "unnamed"]
+Certainty = Literal["confirmed", "reported", "estimated", "speculative", "denied"]
+Granularity = Literal["day", "week", "month", "season", "year", "decade", "range", "time"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the body: its text and offsets."""
+
+    text: str
+    start: int
+    end: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named mention with the name it stands for in this document.
+
+    ``role`` and ``country`` hold what a title carried ("retired lieutenant-general", "South
+    Korea") so that the name itself stays clean and can be merged across documents.
+    """
+
+    text: str
+    start: int
+    end: int
+    label: EntityLabel
+    canonical: str
+    role: str | None = None
+    country: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place mention, linked to a gazetteer entry when one is known (for maps)."""
+
+    text: str
+    start: int
+    end: int
+    name: str | None = None
+    country_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TimeExpr:
+    """A date expression resolved against the publication date.
+
+    ``date`` is ISO at the granularity known (``2024-10-28``, ``2024-10``, ``2024``) or a range
+    ``start/end``; ``None`` when the expression cannot be resolved (no anchor, or too vague).
+    """
+
+    text: str
+    start: int
+    end: int
+    date: str | None
+    granularity: Granularity | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure: a value or a range, what it counts, and per what.
+
+    Exactly one reading is meant: ``value`` alone (a number), ``low``/``high`` (a range or a
+    bound; one of them may be open), or none of the three with ``vague`` set ("a relatively
+    small number") so that the figure is kept, never dropped, and shown as unsure.
+    """
+
+    text: str
+    start: int
+    end: int
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    approximate: bool = False
+    vague: bool = False
+    unit: str | None = None
+    counted: str | None = None
+    per: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who a claim is attributed to; ``canonical`` is ``None`` for unnamed sources."""
+
+    text: str
+    start: int
+    end: int
+    kind: SourceKind
+    canonical: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An attributed (or the outlet's own) statement with what it says and how sure it is.
+
+    ``source`` is ``None`` when nobody is named ("it is estimated that..."); ``cue`` is ``None``
+    for the outlet's own unattributed statements.
+    """
+
+    text: str
+    start: int
+    end: int
+    source: Source | None
+    cue: Span | None
+    content: Span
+    certainty: Certainty
+    quantities: tuple[Quantity, ...] = ()
+    when: tuple[TimeExpr, ...] = ()
+    where: tuple[Place, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "source": self.source.to_json() if self.source else None,
+            "cue": self.cue.to_json() if self.cue else None,
+            "content": self.content.to_json(),
+            "certainty": self.certainty,
+            "quantities": [q.to_json() for q in self.quantities],
+            "when": [t.to_json() for t in self.when],
+            "where": [p.to_json() for p in self.where],
+        }
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What the extract stage found in one document."""
+
+    document: Document
+    entities: tuple[Entity, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+    places: tuple[Place, ...] = ()
+    claims: tuple[Claim, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """One line of ``extract --json``, as the CLI contract lays it out."""
+        return {
+            "document": self.document.to_json(),
+            "entities": [e.to_json() for e in self.entities],
+            "times": [t.to_json() for t in self.times],
+            "places": [p.to_json() for p in self.places],
+            "claims": [c.to_json() for c in self.claims],
+        }
