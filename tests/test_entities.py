@@ -1,0 +1,120 @@
+"""Entity fixes on sentences we wrote: exact spans, labels, canonical names, roles, places."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsledger.extract.entities import find_entities, organization_kind
+from newsledger.extract.nlp import parse
+from newsledger.extract.places import find_places, lookup
+from newsledger.model import Entity
+
+
+def entities(text: str) -> list[Entity]:
+    found = find_entities(parse(text))
+    for entity in found:
+        assert text[entity.start : entity.end] == entity.text
+    return found
+
+
+def by_text(text: str) -> dict[str, Entity]:
+    return {e.text: e for e in entities(text)}
+
+
+def test_hyphenated_korean_name_with_title_and_country_kept_apart() -> None:
+    found = by_text("Retired South Korean Lieutenant-General Chun In-bum said the units were green.")
+    chun = found["Chun In-bum"]
+    assert (chun.label, chun.canonical) == ("person", "Chun In-bum")
+    assert chun.role == "retired lieutenant-general"
+    assert chun.country == "South Korea"
+
+
+def test_three_part_korean_names_are_whole() -> None:
+    text = "President Yoon Suk Yeol met Foreign Minister Choe Son Hui in Seoul."
+    found = by_text(text)
+    assert found["Yoon Suk Yeol"].role == "president"
+    assert found["Choe Son Hui"].role == "foreign minister"
+    assert "Yoon Suk" not in found
+
+
+def test_surname_first_mention_and_office_map_to_the_full_name() -> None:
+    text = "President Yoon Suk Yeol spoke on Friday. Yoon's office said it would respond."
+    found = entities(text)
+    office = next(e for e in found if e.text == "Yoon's office")
+    assert (office.label, office.canonical) == ("government", "office of Yoon Suk Yeol")
+    later = next(e for e in found if e.text == "Yoon")
+    assert later.canonical == "Yoon Suk Yeol"
+
+
+def test_later_surname_tagged_as_organisation_is_the_person() -> None:
+    text = "Pentagon spokesman Maj. Gen. Pat Ryder spoke to reporters. Ryder added that more would come."
+    found = entities(text)
+    ryder = [e for e in found if e.text == "Ryder"]
+    assert ryder and ryder[0].label == "person" and ryder[0].canonical == "Pat Ryder"
+    assert next(e for e in found if e.text == "Pentagon").label == "government"
+
+
+def test_acronym_takes_the_long_name_spelled_in_the_document() -> None:
+    text = (
+        "The National Intelligence Service (NIS) said 1,500 had arrived. "
+        "The NIS added that more were expected."
+    )
+    acronyms = [e for e in entities(text) if e.text == "NIS"]
+    assert acronyms and all(e.canonical == "National Intelligence Service" for e in acronyms)
+    assert all(e.label == "government" for e in acronyms)
+
+
+def test_place_tagged_as_product_becomes_a_place_with_coordinates() -> None:
+    text = "The brigades were moved to Kursk Oblast and then to Kursk itself."
+    places = find_places(parse(text))
+    kursk = [p for p in places if p.text.startswith("Kursk")]
+    assert kursk, places
+    assert all(p.country_code == "RU" and p.lat is not None for p in kursk)
+    assert not [e for e in entities(text) if e.label == "person"]
+
+
+def test_title_word_alone_is_not_an_organisation() -> None:
+    text = "U.S. Defense Secretary Lloyd Austin said the units were in place."
+    found = entities(text)
+    assert "Defense" not in {e.text for e in found}
+    austin = next(e for e in found if e.text == "Lloyd Austin")
+    assert austin.role == "defense secretary"
+    assert austin.country == "United States"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("the Kremlin", "government"),
+        ("Ministry of Civil Protection", "government"),
+        ("Yonhap news agency", "media"),
+        ("Northline Press Agency", "media"),
+        ("the Russian Pacific Fleet", "military"),
+        ("Association of Kaldmoor Insurers", "organization"),
+    ],
+)
+def test_organisation_kinds(name: str, kind: str) -> None:
+    assert organization_kind(name) == kind
+
+
+def test_gazetteer_links_countries_and_regions() -> None:
+    assert lookup("North Korea") is not None and lookup("North Korea").country_code == "KP"
+    region = lookup("the Kursk region")
+    assert region is not None and region.name == "Kursk"
+    assert lookup("Sallow Cross") is None
+
+
+def test_editorial_brackets_leave_the_canonical_name() -> None:
+    text = "Russian President [Vladimir] Putin said the treaty was a defensive pact."
+    people = [e for e in entities(text) if e.label == "person"]
+    assert [p.canonical for p in people] == ["Vladimir Putin"]
+
+
+def test_role_with_of_is_read_whole() -> None:
+    found = by_text("Secretary of State Antony Blinken said the reports were credible.")
+    assert found["Antony Blinken"].role == "secretary of state"
+
+
+def test_headline_fragment_is_not_a_person() -> None:
+    found = entities("An Elusive Payday\nThe soldiers were promised wages that never came.")
+    assert not [e for e in found if e.label == "person"]
