@@ -199,11 +199,6 @@ def test_unpunctuated_long_line_cut_by_the_scraper_is_body() -> None:
     assert _body(result) == [P1, cut]
 
 
-@pytest.mark.xfail(
-    reason="chrome._label_short_lines keeps any last non-chrome line after body as a "
-    "'truncated last line' with no length check, so a one-word tag under 'Tags:' is body",
-    strict=True,
-)
 def test_one_word_tag_after_body_is_not_a_truncated_line() -> None:
     result = classify(
         _page(
@@ -218,6 +213,60 @@ def test_one_word_tag_after_body_is_not_a_truncated_line() -> None:
         )
     )
     assert _labels(result)["Ferries"] != "body"
+    assert _body(result) == [P1, P2]
+
+
+def test_cut_off_word_that_ends_the_page_is_kept() -> None:
+    result = classify(_page(HEADLINE, P1, P2, "Offi"))
+    assert _body(result) == [P1, P2, "Offi"]
+
+
+def test_short_last_sentence_before_footer_chrome_is_kept() -> None:
+    result = classify(_page(HEADLINE, P1, P2, "Talks resume on Monday", "Comments are closed."))
+    assert _body(result) == [P1, P2, "Talks resume on Monday"]
+
+
+@pytest.mark.parametrize(
+    "slogan",
+    [
+        "Your harbour. Your voice. Since 1901.",
+        "Get the best of the Gazette delivered to your inbox every morning.",
+    ],
+)
+def test_sentence_above_the_headline_is_not_body(slogan: str) -> None:
+    # The headline is known (from a header) or found printed twice.
+    for result in (
+        classify(_page("Harbour Gazette", slogan, HEADLINE, P1, P2), HEADLINE),
+        classify(_page("Harbour Gazette", slogan, HEADLINE, HEADLINE, P1, P2)),
+    ):
+        assert _labels(result)[slogan] == "chrome"
+        assert _body(result) == [P1, P2]
+
+
+@pytest.mark.parametrize(
+    "widget",
+    ["Your email address   Subscribe", "Share on Facebook\tShare on X\tCopy link", "Print | Email"],
+)
+def test_chrome_items_printed_on_one_line_are_chrome(widget: str) -> None:
+    result = classify(_page(HEADLINE, P1, widget, P2))
+    assert _labels(result)[widget.strip()] == "chrome"
+    assert _body(result) == [P1, P2]
+
+
+def test_photo_credit_label_and_bare_domain_after_body_are_chrome() -> None:
+    result = classify(_page(HEADLINE, P1, P2, "Photo credit", "www.harbourgazette.example"))
+    assert _body(result) == [P1, P2]
+
+
+def test_picture_credit_ending_a_caption_is_chrome() -> None:
+    caption = "Pickets outside the ferry terminal on Thursday. Picture: Harbour Gazette"
+    result = classify(_page(HEADLINE, caption, P1, P2))
+    assert _labels(result)[caption] == "chrome"
+    assert _body(result) == [P1, P2]
+
+
+def test_tags_heading_makes_the_tags_below_it_chrome() -> None:
+    result = classify(_page(HEADLINE, P1, P2, "Filed under:", "Ferry strike", "Portwell"))
     assert _body(result) == [P1, P2]
 
 
@@ -303,6 +352,31 @@ def test_choose_prefers_trusted_source_and_flags_disagreement() -> None:
     widget_only = dates.choose([("widget", "2025-03-10", False)])
     assert widget_only == dates.DateInfo("2025-03-10", "widget", True)
     assert dates.choose([("url", None, False)]) == dates.DateInfo(None, "none", True)
+
+
+def test_warc_capture_date_never_makes_a_page_date_unsure() -> None:
+    late = dates.choose([("html", "2024-10-31", False), ("warc", "2025-06-01", True)])
+    assert late == dates.DateInfo("2024-10-31", "html", False)
+    alone = dates.choose([("warc", "2025-06-01", True)])
+    assert alone == dates.DateInfo("2025-06-01", "warc", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "years", "expected"),
+    [
+        # The weekday settles the year, one back from the © year if need be.
+        ("PORTWELL, Thursday 31 October – Talks collapsed", [2024], ("2024-10-31", False)),
+        ("PORTWELL, Thursday 31 October – Talks collapsed", [2025], ("2024-10-31", False)),
+        ("PORTWELL, Thursday 31 October – Talks collapsed", [2022], (None, False)),
+        # No weekday: the best evidence year, but unsure.
+        ("Portwell, Oct. 31 (HNA) — Talks collapsed", [2024, 2025], ("2024-10-31", True)),
+        ("PORTWELL, October 31, 2024 (HNA) - Talks collapsed", [], ("2024-10-31", False)),
+        ("PORTWELL, Oct 31 - Talks collapsed", [], (None, False)),
+        ("Talks in Portwell, the union said, collapsed - again", [2024], (None, False)),
+    ],
+)
+def test_dateline(text: str, years: list[int], expected: tuple[str | None, bool]) -> None:
+    assert dates.from_dateline(text, years) == expected
 
 
 # --- regression on the scraped corpus -------------------------------------------------------

@@ -163,11 +163,6 @@ def test_html_page_without_meta_date_takes_url_date(write, html_page) -> None:
     assert doc.published.source in ("html", "url")
 
 
-@pytest.mark.xfail(
-    reason="html.read_html keeps trafilatura's <h1> as the first body line, so an HTML copy "
-    "repeats its headline in the body (the text reader drops it) and gets another id",
-    strict=True,
-)
 def test_html_body_does_not_repeat_headline(write, html_page, paragraphs, headline) -> None:
     doc = _one_document(_read(write("page.html", html_page())))
     assert not doc.body.startswith(headline)
@@ -314,11 +309,6 @@ def test_jsonl_text_and_html_records_with_a_malformed_line(
     assert html_doc.provenance.record == 3
 
 
-@pytest.mark.xfail(
-    reason="detect.detect checks for <html>/<body> in the first 4 KB before it checks for "
-    "JSON Lines, so a dump whose first record is a full HTML page is read as one HTML page",
-    strict=True,
-)
 def test_jsonl_with_full_html_page_record_is_jsonl(write, html_page, other_paragraphs) -> None:
     lines = [
         json.dumps({"html": html_page(), "published": "2024-10-31"}),
@@ -328,6 +318,17 @@ def test_jsonl_with_full_html_page_record_is_jsonl(write, html_page, other_parag
     assert [type(item) for item in results] == [Document, Document]
     assert [doc.provenance.record for doc in results] == [1, 2]
     assert results[1].body == "\n\n".join(other_paragraphs)
+
+
+def test_jsonl_whose_first_record_holds_a_feed_is_jsonl(
+    write, paragraphs, other_paragraphs
+) -> None:
+    lines = [
+        json.dumps({"html": _rss(paragraphs, other_paragraphs), "text": "\n\n".join(paragraphs)}),
+        json.dumps({"text": "\n\n".join(other_paragraphs)}),
+    ]
+    results = _read(write("feeds.jsonl", "\n".join(lines)))
+    assert [doc.provenance.format for doc in results] == ["jsonl", "jsonl"]
 
 
 # --- WARC -----------------------------------------------------------------------------------
@@ -367,11 +368,6 @@ def test_warc_html_responses_become_documents(
     assert first.outlet == "Harbour Gazette"
 
 
-@pytest.mark.xfail(
-    reason="dates.choose counts the WARC capture date as a disagreeing source, so every page "
-    "archived more than 3 days after publication gets published.unsure=True",
-    strict=True,
-)
 def test_late_capture_does_not_make_published_date_unsure(write, make_warc, html_page) -> None:
     data, _ = make_warc(
         [("https://gazette.example/news/ferry-talks", html_page().encode(), "text/html")],
@@ -381,11 +377,6 @@ def test_late_capture_does_not_make_published_date_unsure(write, make_warc, html
     assert doc.published == DateInfo("2024-10-31", "html", False)
 
 
-@pytest.mark.xfail(
-    reason="ingest.read_bytes runs raw.check_not_binary on the whole WARC before detect(), so "
-    "an archive holding an image record (NUL bytes in the first 8 KB) is refused as E002",
-    strict=True,
-)
 def test_warc_with_image_record_still_yields_html_documents(
     write, make_warc, html_page, other_paragraphs
 ) -> None:
@@ -455,11 +446,6 @@ def test_windows_1252_text_decodes(write) -> None:
     assert doc.provenance.encoding not in (None, "utf-8")
 
 
-@pytest.mark.xfail(
-    reason="raw.decode takes charset-normalizer's first guess, which ties cp1250 with cp1252 "
-    "and picks cp1250: à, ñ and ê in Windows-1252 text become ŕ, ń and ę",
-    strict=True,
-)
 def test_windows_1252_western_accents_survive(write) -> None:
     text = (
         "The Señora said the strike was “a disaster” for the fête, and Zoë Marchetti of the "
@@ -469,6 +455,26 @@ def test_windows_1252_western_accents_survive(write) -> None:
     assert "Señora" in doc.body
     assert "fête" in doc.body
     assert "à la carte" in doc.body
+
+
+def test_windows_1250_central_european_text_is_not_read_as_1252(write) -> None:
+    text = (
+        "Vláda v úterý schválila návrh zákona o státním rozpočtu. Ministr financí řekl, že "
+        "schodek bude nižší než loni. „Je to odpovědný rozpočet,“ uvedl předseda vlády.\n"
+    )
+    doc = _one_document(_read(write("cs.txt", text.encode("cp1250"))))
+    assert doc.provenance.encoding == "cp1250"
+    assert "Ministr financí řekl" in doc.body
+
+
+def test_windows_1252_text_without_smart_quotes_prefers_1252(write) -> None:
+    text = (
+        "El señor García dijo que la huelga había sido un desastre para la economía de la "
+        "región, y que los trabajadores no aceptarían la oferta. Añadió que habrá más protestas.\n"
+    )
+    doc = _one_document(_read(write("es.txt", text.encode("cp1252"))))
+    assert "El señor García" in doc.body
+    assert "economía de la región" in doc.body
 
 
 # --- detection by content -------------------------------------------------------------------
@@ -527,14 +533,16 @@ def test_expand_keeps_order_urls_and_missing_paths(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    reason="ingest._skipped matches name prefixes, so an article saved under its slug "
-    "('licence-fee-…', 'readme-…', 'changelog-…') inside a folder is silently skipped",
-    strict=True,
-)
 def test_expand_keeps_articles_whose_slug_starts_like_licence(tmp_path: Path) -> None:
     (tmp_path / "licence-fee-to-rise-in-april.txt").write_text("x")
     assert expand([str(tmp_path)]) == [str(tmp_path / "licence-fee-to-rise-in-april.txt")]
+
+
+def test_expand_skips_readme_and_licence_under_any_extension(tmp_path: Path) -> None:
+    kept = ["changelog-of-the-ferry-dispute.txt", "index.html", "readme-first-ferry-story.txt"]
+    for name in ["README.rst", "readme.txt", "LICENCE", "License.md", "INDEX.md", *kept]:
+        (tmp_path / name).write_text("x")
+    assert expand([str(tmp_path)]) == [str(tmp_path / name) for name in sorted(kept)]
 
 
 # Expected documents per example file, counted from examples/README.md: 11 articles on the
@@ -610,11 +618,6 @@ def test_examples_containers_dates_and_partial(example_results) -> None:
     assert all(d.url and d.url.startswith("https://civicobserver.example/") for d in warc)
 
 
-@pytest.mark.xfail(
-    reason="text.read_text has no dateline reader: 'SALLOW CROSS, Wednesday 19 March' with the "
-    "year from the © line is never tried, though README/examples expects 2025-03-19",
-    strict=True,
-)
 def test_example_date_from_dateline(example_results) -> None:
     (doc,) = [
         d
@@ -625,11 +628,6 @@ def test_example_date_from_dateline(example_results) -> None:
     assert doc.published.source == "dateline"
 
 
-@pytest.mark.xfail(
-    reason="raw.decode: charset-normalizer ranks cp850 first for this Windows-1252 file (cp1252 "
-    "is not even a candidate), so ’ “ ” – é come out as Æ ô ö û Ú",
-    strict=True,
-)
 def test_example_windows_1252_file_decodes(example_results) -> None:
     (doc,) = [
         d
@@ -655,12 +653,6 @@ EXAMPLE_CHROME_LEAKS = [
 ]
 
 
-@pytest.mark.xfail(
-    reason="chrome.classify keeps these page-furniture lines as body (tagline read as prose, "
-    "'Share this:' and 'Picture:' credits not in chrome_patterns.json, newsletter box, and a "
-    "one-word tag taken as a truncated last line)",
-    strict=True,
-)
 @pytest.mark.parametrize(("name", "line"), EXAMPLE_CHROME_LEAKS)
 def test_example_bodies_hold_no_page_chrome(example_results, name, line) -> None:
     (doc,) = [d for d in example_results if Path(d.provenance.input).name == name]

@@ -8,6 +8,7 @@ raise for bad input: they yield a ``Failure`` naming the input and the reason, a
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -27,8 +28,11 @@ from newsledger.model import Document, Failure, Provenance
 
 __all__ = ["expand", "read", "read_bytes", "read_one"]
 
-#: Files in a folder that describe it rather than hold articles.
-_NOT_ARTICLES = ("readme", "license", "licence", "changelog", "index.md", ".")
+#: Files in a folder that describe it rather than hold articles: the whole name, with at most
+#: one extension, so an article saved under its slug ("licence-fee-to-rise.txt") is still read.
+_NOT_ARTICLES = re.compile(
+    r"(readme|licen[cs]e|changelog)(\.[a-z0-9]{1,8})?|index\.md", re.IGNORECASE
+)
 
 
 def expand(inputs: Iterable[str]) -> list[str]:
@@ -48,7 +52,8 @@ def expand(inputs: Iterable[str]) -> list[str]:
 
 
 def _skipped(relative: Path) -> bool:
-    return any(part.lower().startswith(_NOT_ARTICLES) for part in relative.parts)
+    """Hidden files and folders (``.git``) and README/LICENSE-style files (or folders)."""
+    return any(part.startswith(".") or _NOT_ARTICLES.fullmatch(part) for part in relative.parts)
 
 
 def read(inputs: Iterable[str], limits: Limits | None = None) -> Iterator[Document | Failure]:
@@ -82,11 +87,15 @@ def read_bytes(
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith(raw.GZIP_MAGIC):
         data = raw.gunzip(data, limits)
-    raw.check_not_binary(data)
+    raw.check_not_empty(data)
     provenance = Provenance(
         input=source, raw_sha256=digest, format="url" if url else "text", ingested_at=now_iso()
     )
     kind = detect(data, source)
+    # A WARC holds images and other binary payloads beside its pages; its reader keeps only the
+    # HTML responses, so only the other formats must be text as a whole.
+    if kind != "warc":
+        raw.check_not_binary(data)
     if kind == "warc":
         yield from read_warc(data, replace(provenance, format="warc"), limits)
     elif kind == "feed":

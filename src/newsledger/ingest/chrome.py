@@ -29,7 +29,8 @@ _BYLINE_MAX_WORDS = 24
 _UNPUNCTUATED_PROSE_WORDS = 12
 #: How far down the page a headline is looked for, in non-blank lines.
 _TITLE_WINDOW = 15
-_SAME_HEADLINE = 92
+#: rapidfuzz ratio at which two printings count as the same headline.
+SAME_HEADLINE = 92
 _TITLE_MAX_WORDS = 30
 _SLUG_MATCH = 75
 _TEMPERATURE = re.compile(r"-?\d{1,3}(?:[.,]\d)?\s*°?\s*[CF]")
@@ -39,6 +40,15 @@ _GLUED_BYLINE = re.compile(r"(?<=[a-z’'\")])(By [A-Z][\w.]+(?: [A-Z][\w.]+){0,
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$|[\"”’]\s*$")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _ELLIPSIS_END = re.compile(r"(\.\.\.|…)\s*$")
+#: Where one sentence ends and the next starts, for telling running text from a slogan.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
+#: A slogan ("Your town. Your paper. Since 1887.") is all fragments; running text has at least
+#: one sentence this long.
+_MIN_SENTENCE_WORDS = 4
+#: The fewest words a last line followed by more chrome needs to be kept as a short sentence.
+_LAST_LINE_MIN_WORDS = 4
+#: Several chrome items printed on one line are set apart by runs of spaces, tabs or bars.
+_ITEM_GAP = re.compile(r"\s{2,}|\t|\s+[|•·]\s+")
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -133,28 +143,41 @@ def words(text: str) -> list[str]:
 def is_prose(text: str) -> bool:
     """A sentence of running text: several words, mostly lower case, ending like a sentence."""
     tokens = words(text)
-    if len(tokens) < 5:
+    if len(tokens) < 5 or _all_fragments(text):
         return False
-    lower = sum(1 for token in tokens if token[0].islower())
-    sentence_like = lower / len(tokens) >= 0.3
+    sentence_like = _lower_share(tokens) >= 0.3
     if _TERMINAL.search(text) and not _ELLIPSIS_END.search(text):
         return sentence_like
     return len(tokens) >= _UNPUNCTUATED_PROSE_WORDS and sentence_like
 
 
-def _normal(text: str) -> str:
+def _lower_share(tokens: list[str]) -> float:
+    return sum(1 for token in tokens if token[0].islower()) / len(tokens) if tokens else 0.0
+
+
+def _all_fragments(text: str) -> bool:
+    """A line of several sentences none of which has four words is a slogan or a list of
+    labels, not running text."""
+    sentences = [part for part in _SENTENCE_BREAK.split(text) if part.strip()]
+    return len(sentences) > 1 and all(
+        len(words(sentence)) < _MIN_SENTENCE_WORDS for sentence in sentences
+    )
+
+
+def normal(text: str) -> str:
+    """Lower-case words only: the form in which two printings of a headline are compared."""
     return " ".join(words(text.lower()))
 
 
 def same_headline(a: str, b: str) -> bool:
     """Headlines printed twice often differ in punctuation or a trailing full stop."""
-    left, right = _normal(a), _normal(b)
+    left, right = normal(a), normal(b)
     if not left or not right:
         return False
-    if left == right or fuzz.ratio(left, right) >= _SAME_HEADLINE:
+    if left == right or fuzz.ratio(left, right) >= SAME_HEADLINE:
         return True
     # A printing cut with "..." or glued to a breadcrumb still holds the other one's words.
-    return min(len(left), len(right)) >= 30 and fuzz.partial_ratio(left, right) >= _SAME_HEADLINE
+    return min(len(left), len(right)) >= 30 and fuzz.partial_ratio(left, right) >= SAME_HEADLINE
 
 
 def match(number: int, raw: str) -> Line:
@@ -181,11 +204,23 @@ def match(number: int, raw: str) -> Line:
     ):
         line.label = "meta"
         line.meta.append(f"byline:{text}")
-    elif pats.chrome.fullmatch(text) or pats.breadcrumb.fullmatch(text) or _is_caption(text):
+    elif _is_chrome(text) or _all_chrome_items(text):
         line.label = "chrome"
     else:
         _split_glued_metadata(line)
     return line
+
+
+def _is_chrome(text: str) -> bool:
+    pats = patterns()
+    return bool(pats.chrome.fullmatch(text) or pats.breadcrumb.fullmatch(text) or _is_caption(text))
+
+
+def _all_chrome_items(text: str) -> bool:
+    """A widget printed as one line ("Enter your email address   Sign up", "Share on Facebook
+    Share on X   Copy link") is chrome when every item set apart by a gap is chrome."""
+    items = [item for item in _ITEM_GAP.split(text) if item.strip()]
+    return len(items) > 1 and all(_is_chrome(item.strip()) for item in items)
 
 
 def _is_caption(text: str) -> bool:
@@ -224,12 +259,23 @@ def resolve(
         for line in content:
             if line.label in (None, "body") and same_headline(line.text, title):
                 line.label = "title"
+    _drop_body_above_headline(content)
     _label_short_lines(content)
     _mark_widget_dates(content)
     section = _section(content)
     archive = next((m[8:] for line in content for m in line.meta if m.startswith("archive:")), None)
     meta = [m for line in content for m in line.meta]
     return Classified(content, title, section, archive, meta)
+
+
+def _drop_body_above_headline(lines: list[Line]) -> None:
+    """The article starts at its headline: a sentence printed above it (a tagline, a promo, a
+    cookie notice) is page furniture. Only a headline near the top counts, so a headline
+    repeated lower down cannot wipe out the body above it."""
+    top = next((i for i, line in enumerate(lines[:_TITLE_WINDOW]) if line.label == "title"), None)
+    for line in lines[: top or 0]:
+        if line.label == "body":
+            line.label = "chrome"
 
 
 def _mark_lists(lines: list[Line]) -> None:
@@ -262,7 +308,7 @@ def _find_title(lines: list[Line], known: str | None, slug: str | None) -> str |
         if twins:
             return min([text, *twins], key=_headline_noise)
     if slug:
-        scored = [(fuzz.token_sort_ratio(_normal(text), slug), text) for text in shaped]
+        scored = [(fuzz.token_sort_ratio(normal(text), slug), text) for text in shaped]
         best = max(scored, default=(0.0, ""))
         if best[0] >= _SLUG_MATCH:
             return best[1]
@@ -294,7 +340,8 @@ def _first_headline(top: list[Line]) -> str | None:
 def _label_short_lines(lines: list[Line]) -> None:
     """A short line between body paragraphs is a subheading; elsewhere it is chrome.
 
-    The last line of an excerpt is often cut mid-sentence, so a long final line counts as body.
+    The last line of an excerpt is often cut mid-sentence ("Earl"), so the line that ends the
+    page counts as body; a last line with chrome after it must read like a sentence.
     """
     body_seen = False
     for index, line in enumerate(lines):
@@ -306,10 +353,27 @@ def _label_short_lines(lines: list[Line]) -> None:
         is_last = following is None
         if body_seen and following is not None and following.label == "body":
             line.label = "body" if len(words(line.text)) <= 14 else "chrome"
-        elif is_last and body_seen and _previous_label(lines, index) == "body":
+        elif (
+            is_last
+            and body_seen
+            and _previous_label(lines, index) == "body"
+            and (_ends_page(lines, index) or _reads_as_sentence(line.text))
+        ):
             line.label = "body"
         else:
             line.label = "chrome"
+
+
+def _ends_page(lines: list[Line], index: int) -> bool:
+    """Nothing at all is printed after this line: the excerpt stops here, often mid-word."""
+    return not any(other.raw.strip() for other in lines[index + 1 :])
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """A short last sentence still has several words, many of them lower case; a tag, a place
+    name or a button label printed after the body, with more chrome below it, does not."""
+    tokens = words(text)
+    return len(tokens) >= _LAST_LINE_MIN_WORDS and _lower_share(tokens) >= 0.3
 
 
 def _previous_label(lines: list[Line], index: int) -> Label | None:

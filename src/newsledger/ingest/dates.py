@@ -32,6 +32,25 @@ MONTH_DATE = re.compile(
     rf"(({_MONTHS})\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(st|nd|rd|th)?\s+({_MONTHS})\.?,?\s+\d{{4}})",
     re.IGNORECASE,
 )
+_WEEKDAY_NAMES = "mon|tue|wed|thu|fri|sat|sun"
+_PLACE = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+#: A dateline opening a story: a place (and region), a comma, the day with or without its year,
+#: an optional agency, then a dash: "SALLOW CROSS, Wednesday 19 March –", "SEOUL, Dec. 3 (UPI) —".
+_DATELINE = re.compile(
+    rf"^\s*{_PLACE}(?:,\s*{_PLACE})?,\s+"
+    rf"(?:(?P<weekday>(?i:{_WEEKDAY_NAMES}))(?i:[a-z]*)\.?,?\s+)?"
+    rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>(?i:{_MONTHS}))\.?"
+    rf"|(?P<month2>(?i:{_MONTHS}))\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?)"
+    rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+    rf"\s*(?:\([^()]{{1,40}}\)\s*)?(?:[—–-]\s|$)"
+)
+_MONTH_INDEX = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
 #: "October 31, 20244 Mins Read": a reading time glued onto the year.
 _READING = re.compile(r"(?:(?<=\b\d{4})|\s)\d{1,3}\s*mins?\s*read.*$", re.IGNORECASE)
 
@@ -49,6 +68,10 @@ RANK: tuple[DateSource, ...] = (
     "widget",
     "text",
 )
+#: Sources that only stand in for a missing date: a widget shows the scrape day, a WARC-Date the
+#: capture day, a date in running text may be any day the story mentions. Each is unsure on its
+#: own, and none of them disagrees with a real publication date by being later or earlier.
+_FALLBACK: frozenset[DateSource] = frozenset({"widget", "warc", "text"})
 _WEEKDAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _SETTINGS = {
     "PREFER_DAY_OF_MONTH": "first",
@@ -99,6 +122,36 @@ def _numeric(text: str, found: re.Match[str]) -> tuple[str | None, bool]:
     return (sorted(o for o in options if o)[0] if options else None), True
 
 
+def from_dateline(text: str, years: Iterable[int]) -> tuple[str | None, bool]:
+    """The date of a dateline opening ``text``, and whether it is unsure.
+
+    Datelines often leave the year out ("Wednesday 19 March"), so it comes from ``years``: years
+    printed elsewhere on the page, best evidence first (URL, archive field, © line). Each is also
+    tried one year back, since a © line is printed when the page is served, and a December story
+    read in January carries the new year. A weekday in the dateline must fit the year chosen,
+    which then counts as sure; a year taken on evidence alone, with no weekday to check it
+    against, is unsure.
+    """
+    found = _DATELINE.match(text)
+    if found is None:
+        return None, False
+    month = _MONTH_INDEX[(found.group("month") or found.group("month2")).lower()[:3]]
+    day = int(found.group("day") or found.group("day2"))
+    if found.group("year"):
+        return _valid(int(found.group("year")), month, day), False
+    tried = list(dict.fromkeys(year - back for year in years for back in (0, 1)))
+    weekday = found.group("weekday")
+    if weekday is None:
+        first = next((value for value in (_valid(y, month, day) for y in tried) if value), None)
+        return first, first is not None
+    wanted = _WEEKDAY_INDEX[weekday.lower()[:3]]
+    for year in tried:
+        value = _valid(year, month, day)
+        if value and date.fromisoformat(value).weekday() == wanted:
+            return value, False
+    return None, False
+
+
 def from_url(url: str | None) -> str | None:
     """A date in a URL path (/2024/10/26/, 2024-12-03, 20241025...) or a Unix timestamp in it."""
     if not url:
@@ -132,10 +185,11 @@ def normalise(value: str | datetime | date | None) -> str | None:
 
 
 def choose(candidates: Iterable[tuple[DateSource, str | None, bool]]) -> DateInfo:
-    """The most trusted candidate; a widget or text date alone is always unsure.
+    """The most trusted candidate; a fallback date (widget, WARC capture, text) is always unsure.
 
     When the best candidate and another independent one disagree by more than a few days, the
-    date is kept but marked unsure rather than silently trusted.
+    date is kept but marked unsure rather than silently trusted. Fallback dates are not
+    independent evidence: a page captured months after it was published is not in doubt.
     """
     found = [(source, value, unsure) for source, value, unsure in candidates if value]
     if not found:
@@ -143,9 +197,9 @@ def choose(candidates: Iterable[tuple[DateSource, str | None, bool]]) -> DateInf
     found.sort(key=lambda item: RANK.index(item[0]))
     source, value, unsure = found[0]
     assert value is not None
-    unsure = unsure or source in ("widget", "text", "dateline")
+    unsure = unsure or source in _FALLBACK
     for other_source, other, _ in found[1:]:
-        if other_source not in ("widget", "text") and other and _days_apart(value, other) > 3:
+        if other_source not in _FALLBACK and other and _days_apart(value, other) > 3:
             unsure = True
     return DateInfo(value, source, unsure)
 

@@ -33,12 +33,14 @@ def detect(data: bytes, name: str = "") -> InputFormat:
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"WARC/"):
         return "warc"
+    # Before the markup checks: a dump's records often hold whole pages or feeds as strings, and
+    # a page or feed never starts with a JSON object.
+    if head.startswith(b"{") and _looks_like_jsonl(data):
+        return "jsonl"
     if _FEED.search(head[:1024]) and not _HTML.search(head[:1024]):
         return "feed"
     if _HTML.search(head):
         return "html"
-    if head.startswith(b"{") and _looks_like_jsonl(data):
-        return "jsonl"
     suffix = _suffix(name)
     if suffix == "jsonl":
         return "jsonl"  # a first line that is not JSON: the reader names each bad line

@@ -2,7 +2,8 @@
 
 We do not write our own boilerplate remover: trafilatura is the best measured one on the article
 extraction benchmark, and ``eval/`` checks that wrapping it loses nothing against calling it
-directly. What we add is a depth guard before parsing and date provenance.
+directly. What we add is a depth guard before parsing, date provenance, and dropping the headline
+trafilatura copies into the body (so an HTML copy and a text copy of one article share an id).
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ import re
 
 import htmldate
 import trafilatura
+from rapidfuzz import fuzz
 from trafilatura.settings import Document as Document_
 
 from newsledger.config import Limits
 from newsledger.errors import Errors, InputError
-from newsledger.ingest import dates
+from newsledger.ingest import chrome, dates
 from newsledger.ingest.document import build
 from newsledger.model import DateInfo, DateSource, Document, Provenance
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+#: How many leading lines of trafilatura's text may hold the headline (under a section label).
+_HEADLINE_SEARCH = 3
 _VOID = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()  # noqa: SIM905
 )
@@ -43,9 +47,40 @@ def nesting_depth(html: str, stop_at: int) -> int:
 
 
 def extract_body(html: str, url: str | None = None) -> Document_ | None:
-    """trafilatura's article extraction with metadata, as the benchmark calls it, minus comments."""
+    """trafilatura's article extraction with metadata, as the benchmark calls it, minus comments
+    and minus the headline it copies from ``<h1>`` into the text."""
     result = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
-    return result if isinstance(result, Document_) else None
+    if not isinstance(result, Document_):
+        return None
+    if result.text and result.title:
+        result.text = without_headline(result.text, result.title)
+    return result
+
+
+def without_headline(text: str, title: str) -> str:
+    """The body without the headline trafilatura copies into it, nor the labels above it.
+
+    The headline is metadata: the text reader drops it from scraped pages, so an HTML copy that
+    kept it would get another id than the same article saved as text. It is looked for in the
+    first few lines, under nothing but short labels (a section or kicker, also dropped, as the
+    text reader drops them). A line that holds the headline among other words is body, and a
+    text that is nothing but the headline is left as it is.
+    """
+    lines = text.split("\n")
+    found = next(
+        (i for i, line in enumerate(lines[:_HEADLINE_SEARCH]) if _is_headline(line, title)), None
+    )
+    if found is None or any(chrome.is_prose(line) for line in lines[:found]):
+        return text
+    start = found
+    while start < len(lines) - 1 and _is_headline(lines[start], title):
+        start += 1
+    return "\n".join(lines[start:]) if start > found else text
+
+
+def _is_headline(line: str, title: str) -> bool:
+    left, right = chrome.normal(line), chrome.normal(title)
+    return bool(left) and fuzz.ratio(left, right) >= chrome.SAME_HEADLINE
 
 
 def read_html(

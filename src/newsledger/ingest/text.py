@@ -13,6 +13,11 @@ from newsledger.model import DateInfo, DateSource, Document, Provenance
 _HEADER_LINE = re.compile(r"^([A-Z][A-Z_-]{1,20}):\s?(.*)$")
 _BYLINE_PREFIX = re.compile(r"^(by|written by|words by|reporting by|posted by|author:?)\s+", re.I)
 _SLUG_NOISE = re.compile(r"(\.[a-z]{2,5}$|[-_]\d{5,}$|^\d+[-_]?)")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_URL_YEAR = re.compile(r"/((?:19|20)\d\d)(?:/|[-_]\d\d[-_]|$)")
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
+#: A dateline opens the lede, or stands on its own just above it.
+_DATELINE_WINDOW = 3
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,38 @@ def _published(header: Header, page: chrome.Classified, url: str | None) -> Date
             parsed, _ = dates.parse_date(value)
             candidates.append(("widget", parsed, True))
     candidates.append(("url", dates.from_url(url), False))
+    dateline, unsure = _dateline(page, url)
+    candidates.append(("dateline", dateline, unsure))
     return dates.choose(candidates)
+
+
+def _dateline(page: chrome.Classified, url: str | None) -> tuple[str | None, bool]:
+    """The date of a dateline at the top of the body, its year completed from the page."""
+    first_body = next((i for i, line in enumerate(page.lines) if line.label == "body"), None)
+    if first_body is None:
+        return None, False
+    years = _year_evidence(page, url)
+    for line in page.lines[max(0, first_body + 1 - _DATELINE_WINDOW) : first_body + 1]:
+        found = dates.from_dateline(line.text, years)
+        if found[0]:
+            return found
+    return None, False
+
+
+def _year_evidence(page: chrome.Classified, url: str | None) -> list[int]:
+    """Years the page states about itself, best first: URL path, archive field, © lines (not in
+    the body, where "(c)" can be a clause of a law).
+
+    Of a © range ("2009-2025") the last year counts: it is the year the page was served.
+    """
+    years = [int(found) for found in _URL_YEAR.findall(url or "")]
+    if page.archive_date:
+        years.append(int(page.archive_date[:4]))
+    for line in page.lines:
+        if line.label != "body" and _COPYRIGHT.search(line.text):
+            printed = [int(year) for year in _YEAR.findall(line.text)]
+            years.extend([max(printed)] if printed else [])
+    return list(dict.fromkeys(years))
 
 
 def _updated(page: chrome.Classified) -> DateInfo:
