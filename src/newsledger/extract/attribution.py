@@ -1,0 +1,1413 @@
+"""Attributed claims: who says what, and how sure, read from quote marks and the dependency parse.
+
+One pass over the sentences finds the cues (speech, belief and stance verbs from
+``data/cues.json``, "according to", "as per", a speaker label "NAME:") and reads each cue's source
+from its subject (or agent, or the "citing", "such as" and "from the office of" phrases that name
+the real source) and its content from its complement; a second, linear pass hands every direct
+quote that no clause took to the cue beside it ("…,” he said", "He said: “…", "“…” ―Name"), or to
+the speaker of the quote before it in the same paragraph. Rules rather than a model, because
+every decision must be explainable to the analyst who reads a briefing line, and because the small
+spaCy parse is the only linguistic cost we can afford per document (this adds a few percent).
+
+Conventions a caller can rely on:
+
+* ``Claim.start``/``end`` cover the whole sentence(s) the source, cue and content sit in, so the
+  claim's figures and dates can be found by span containment. ``Claim.content`` is what is
+  claimed: a clausal complement with its "that", the clause an "according to" or a parenthetical
+  "he said" hangs on, or a direct quote *with* its quote marks (they tell the reader it is
+  verbatim); a sentence's final full stop is left out.
+* A content that is not one stretch of text (a quote split by "he said", "according to X" in the
+  middle of a sentence, a quote continued after "she said.") is returned as several claims that
+  share the same ``cue`` and ``source``: claims with the same cue span are one attribution.
+* A pronoun source ("he added") keeps the pronoun as its span and gets the canonical name of the
+  person it stands for: the latest person of fitting gender (from titles such as "Ms.") in the
+  sentences before, a subject first. "it" gets the latest body that spoke; "who" its antecedent.
+  A definite role noun ("the spokesperson") resolves to the latest person introduced with that
+  role, else it is ``unnamed``; "the agency" to the latest body with that word in its name.
+* Nested sources: "as per an announcement from the office of X" has the source span "the office of
+  X", kind ``government`` (the office of a person is a government body) and canonical "X's
+  office"; any document noun with "from"/"by" ("a report by the agency") gives way to its author.
+* "Reuters, citing South Korea's spy agency, reported …": the cited body is the source (it is the
+  one that knows); the relaying outlet is dropped, as ``Source`` has no place for a second one.
+* No agent ("it is estimated that", "new reports suggest", "it was reported"): ``source=None``
+  with the cue set. Evidence, data and videos are ``document`` sources, never people.
+* Certainty starts from the cue's default (``cues.json``) and is moved by hedges
+  (``attribution.json``): a denial in the content wins, then speculation (in the content, the
+  source or on the cue: "could", "reportedly", "unconfirmed", "confirmation … pending"), then an
+  estimate or a confirmation over a plain "reported". A negated cue is speculative.
+
+``find_attributions`` never raises: a sentence that trips a rule is skipped, and every span is
+checked against ``doc.text`` before it is returned.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, cast
+
+from spacy.tokens import Doc, Token
+
+from newsledger.model import Certainty, Claim, Entity, Source, SourceKind, Span
+
+__all__ = ["find_attributions"]
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).parent / "data"
+
+CharRange = tuple[int, int]
+
+#: Quote marks as the scanner reads them, and line ends, where a quote may stop.
+_MARK = re.compile(r"''|[“”\"\n]")
+#: Quote-mark tokens as spaCy splits them.
+_OPEN_MARKS = {"“", '"', "''", "``"}
+_QUOTE_MARKS = {"“", "”", '"', "''", "``"}
+#: Trimmed off the ends of a content or source: separators, never quote marks.
+_TRAIL = " \t\r\n,;:.!?—–-"
+_LEAD = " \t\r\n,;:—–-"
+_SUBJECTS = {"nsubj", "csubj"}
+#: Dependents that carry a verb's content when they follow it.
+_CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "attr", "acomp", "dative"}
+#: Clauses hung on a noun; never part of a source's span.
+_CLAUSE_DEPS = {"relcl", "acl", "advcl", "parataxis", "ccomp", "csubj"}
+#: Marks that set a parenthetical cue off from the clause it attributes.
+_BREAKS = {",", "—", "–", "-", "--", "(", ")"}
+_PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
+#: Penn tags of finite verbs: a stretch with one of them is a clause.
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
+_EXPLETIVES = {"it", "there", "this"}
+_PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_THING_PRONOUNS = {"it"}
+_GROUP_PRONOUNS = {"they", "we", "i", "you"}
+_RELATIVES = {"who", "which", "that", "whom"}
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+_NEGATIONS = {"not", "n't", "never", "no"}
+_LABEL_KIND: dict[str, SourceKind] = {
+    "person": "person",
+    "organization": "organization",
+    "government": "government",
+    "military": "government",
+    "media": "media",
+    "place": "government",
+}
+#: The smallest direct quote worth attributing on its own, in words: shorter ones are scare
+#: quotes inside a sentence, which belong to whatever clause holds them.
+_MIN_QUOTE_WORDS = 3
+_SCAN_TOKENS = 12
+#: The longest speaker label before a colon, in tokens ("Rep. Jane Q. Smith:").
+_MAX_LABEL = 6
+#: Marks that credit a quote to the name after them ("“…” ―Jane Smith").
+_DASH_CREDIT = re.compile(
+    r"[^\S\n]*(?P<dash>―|—|–|--)[^\S\n]*(?P<name>[A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})"
+)
+_PRONOUN_SENTENCES = 6
+
+
+# --- vocabulary ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Cue:
+    certainty: Certainty
+    takes_object: bool = False
+    takes_xcomp: bool = False
+    preps: frozenset[str] = frozenset()
+    needs_agent: bool = False
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """Everything read from the JSON files, compiled once per process."""
+
+    verbs: dict[str, _Cue]
+    quote_verbs: frozenset[str]
+    phrases: dict[tuple[str, ...], Certainty]
+    phrase_starts: frozenset[str]
+    raising: dict[str, Certainty | None]
+    addressee: frozenset[str]
+    general_certainty: Certainty
+    general_except: frozenset[str]
+    hedges: dict[Certainty, re.Pattern[str]]
+    kind_heads: dict[SourceKind, frozenset[str]]
+    kind_names: dict[SourceKind, re.Pattern[str]]
+    agentless: frozenset[str]
+    intelligence: frozenset[str]
+    roles: frozenset[str]
+    label_stop: frozenset[str]
+    titles: frozenset[str]
+    female: frozenset[str]
+    male: frozenset[str]
+
+
+def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
+    items = [f"(?:{p})" for p in patterns]
+    return re.compile("|".join(items) if items else r"(?!x)x")
+
+
+def _names(names: Iterable[str]) -> re.Pattern[str]:
+    ordered = sorted(names, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in ordered) + r")(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    cues = json.loads((DATA / "cues.json").read_text(encoding="utf-8"))
+    vocab = json.loads((DATA / "attribution.json").read_text(encoding="utf-8"))
+    verbs = {
+        lemma: _Cue(
+            v["certainty"],
+            bool(v.get("object")),
+            bool(v.get("xcomp")),
+            frozenset(v.get("preps", ())),
+            bool(v.get("agent")),
+        )
+        for lemma, v in cues["verbs"].items()
+    }
+    raw = vocab["hedges"]
+    hedges: dict[Certainty, re.Pattern[str]] = {
+        level: _alternation(f"(?i:{p})" for p in raw[level])
+        for level in ("denied", "estimated", "confirmed")
+    }
+    hedges["speculative"] = _alternation(
+        [*(f"(?i:{p})" for p in raw["speculative"]), *raw["case_sensitive"]]
+    )
+    kinds = vocab["kinds"]
+    return _Lexicon(
+        verbs=verbs,
+        quote_verbs=frozenset(cues["quote_verbs"]),
+        phrases={tuple(k.split()): v for k, v in cues["phrases"].items()},
+        phrase_starts=frozenset(k.split()[0] for k in cues["phrases"]),
+        raising=dict(cues["raising"]),
+        addressee=frozenset(cues["addressee"]),
+        general_certainty=cues["general_ccomp"]["certainty"],
+        general_except=frozenset(cues["general_ccomp"]["except"]),
+        hedges=hedges,
+        kind_heads={cast(SourceKind, k): frozenset(v["heads"]) for k, v in kinds.items()},
+        kind_names={
+            cast(SourceKind, k): _names(v["names"]) for k, v in kinds.items() if v.get("names")
+        },
+        agentless=frozenset(vocab["agentless"]),
+        intelligence=frozenset(vocab["intelligence"]),
+        roles=frozenset(vocab["roles"]),
+        label_stop=frozenset(vocab["label_stop"]),
+        titles=frozenset(vocab["titles"]),
+        female=frozenset(vocab["female"]),
+        male=frozenset(vocab["male"]),
+    )
+
+
+# --- quotes --------------------------------------------------------------------------------------
+
+
+def _find_quotes(text: str) -> list[CharRange]:
+    """Direct-quote spans (marks included), in order, from one linear scan of the text.
+
+    Curly marks pair up; a straight mark (``"``, or ``''`` as some archives type it) opens after
+    a space or line start and closes otherwise. A quote still open at a line end goes on when the
+    next non-empty line opens with a quote mark (the newspaper convention for a quote running over
+    paragraphs) or closes one before opening another; otherwise it ends at the line end, so one
+    stray mark cannot swallow an article.
+    """
+    quotes: list[CharRange] = []
+    start: int | None = None
+    depth = 0  # curly quotes nest: “… “inner’ …” must not end the outer quote early
+    pos = 0
+    while True:
+        m = _MARK.search(text, pos)
+        if m is None:
+            break
+        i, mark = m.start(), m.group()
+        pos = m.end()
+        if mark == "\n":
+            if start is None:
+                continue
+            nxt = _next_line_start(text, i)
+            if nxt is not None:
+                opener = _MARK.match(text, nxt)
+                if opener is not None and opener.group() not in {"\n", "”"}:
+                    pos = opener.end()  # the continuation mark of the next paragraph
+                    continue
+                if _closes_first(text, nxt):
+                    continue
+            _close_at_line_end(text, start, i, quotes)
+            start, depth = None, 0
+        elif start is None:
+            if mark != "”" or _opens(text, i, 1):  # "”Fear." : a close mark typed as opener
+                start, depth = i, 1
+        elif mark == "“":
+            depth += 1
+        elif mark == "”" and depth > 1:
+            depth -= 1
+        elif mark == "”" or not _opens(text, i, len(mark)):
+            quotes.append((start, pos))
+            start, depth = None, 0
+    if start is not None:
+        _close_at_line_end(text, start, len(text), quotes)
+    return quotes
+
+
+def _close_at_line_end(text: str, start: int, line_end: int, quotes: list[CharRange]) -> None:
+    """A quote left open at a line end stops at its last close mark (nested marks left it
+    open), else at the line end."""
+    last_close = text.rfind("”", start + 1, line_end)
+    end = last_close + 1 if last_close > 0 else _rstrip(text, start, line_end)
+    if end - start > 1:
+        quotes.append((start, end))
+
+
+def _opens(text: str, i: int, width: int) -> bool:
+    """Whether a straight mark at ``i`` reads as opening (after a space, before a word)."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + width] if i + width < len(text) else " "
+    return (before.isspace() or before in "([{—–-") and not after.isspace()
+
+
+def _next_line_start(text: str, newline: int) -> int | None:
+    j = newline
+    while j < len(text) and text[j].isspace():
+        j += 1
+    return j if j < len(text) else None
+
+
+def _closes_first(text: str, line_start: int) -> bool:
+    """Whether the line starting at ``line_start`` closes a quote before it opens one."""
+    for m in _MARK.finditer(text, line_start):
+        mark = m.group()
+        if mark in {"\n", "“"}:
+            return False
+        if mark == "”" or not _opens(text, m.start(), len(mark)):
+            return True
+    return False
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+class _Quotes:
+    """Quote spans with fast "which quote holds this offset" look-ups."""
+
+    def __init__(self, text: str) -> None:
+        self.spans = _find_quotes(text)
+        self.span_set = set(self.spans)
+        self.starts = [s for s, _ in self.spans]
+        self.words = [len(re.findall(r"\w+", text[s:e])) for s, e in self.spans]
+
+    def holding(self, offset: int) -> int | None:
+        """Index of the quote whose inside holds ``offset``, if any."""
+        k = bisect_right(self.starts, offset) - 1
+        if k >= 0 and self.spans[k][0] < offset < self.spans[k][1] - 1:
+            return k
+        return None
+
+    def in_direct(self, offset: int) -> bool:
+        """Whether ``offset`` is inside a quote long enough to be someone's own words."""
+        k = self.holding(offset)
+        return k is not None and self.words[k] >= _MIN_QUOTE_WORDS
+
+
+# --- entities ------------------------------------------------------------------------------------
+
+
+class _Entities:
+    """The caller's entities, sorted, with the gender each person's mentions reveal."""
+
+    def __init__(self, doc: Doc, text: str, entities: Sequence[Entity], lex: _Lexicon) -> None:
+        size = len(text)
+        self.items = sorted(
+            (e for e in entities if 0 <= e.start < e.end <= size), key=lambda e: e.start
+        )
+        self.starts = [e.start for e in self.items]
+        self.gender: dict[str, str] = {}
+        for e in self.items:
+            if e.label == "person":
+                g = _gender_near(doc, e, lex)
+                if g and e.canonical not in self.gender:
+                    self.gender[e.canonical] = g
+
+    def within(self, start: int, end: int) -> list[Entity]:
+        k = bisect_right(self.starts, end)
+        return [e for e in self.items[:k] if e.start >= start and e.end <= end]
+
+    def covering(self, start: int, end: int) -> Entity | None:
+        """The entity that contains the range, or the one the range contains, if any."""
+        k = bisect_right(self.starts, start)
+        for e in reversed(self.items[max(0, k - 3) : k]):
+            if e.start <= start and end <= e.end:
+                return e
+        return None
+
+    def before(self, offset: int) -> list[Entity]:
+        k = bisect_right(self.starts, offset)
+        return [e for e in self.items[:k] if e.end <= offset]
+
+
+def _gender_near(doc: Doc, entity: Entity, lex: _Lexicon) -> str | None:
+    words = (entity.role or "").lower().split()
+    span = doc.char_span(entity.start, entity.end, alignment_mode="expand")
+    if span is not None and span.start > 0:
+        words.append(doc[span.start - 1].lower_)
+    if any(w in lex.female for w in words):
+        return "female"
+    if any(w in lex.male for w in words):
+        return "male"
+    return None
+
+
+# --- drafts --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    """A cue found in the parse, waiting for its content (a clause, a quote, or nothing)."""
+
+    cue: CharRange
+    token: Token
+    source: Source | None
+    certainty: Certainty
+    fragments: list[CharRange] = field(default_factory=list)
+    #: The subject's words, kept for hedges even when they name no source ("unconfirmed reports")
+    subject_text: str = ""
+    #: Whether a content that starts or ends inside a quote takes the whole quote; not for a
+    #: speaker label, whose line may sit inside a quoted transcript.
+    snap: bool = True
+
+
+class _Extractor:
+    """One document's state: the parse, its quotes and entities, and the drafts so far."""
+
+    def __init__(self, doc: Doc, text: str, entities: Sequence[Entity]) -> None:
+        self.doc = doc
+        self.text = text  # ``doc.text`` joins every token on each access: read it once
+        self.lex = _lexicon()
+        self.quotes = _Quotes(self.text)
+        self.entities = _Entities(doc, text, entities, self.lex)
+        self.drafts: dict[int, _Draft] = {}
+        self.sent_starts: list[int] = []
+        self.sent_ends: list[int] = []
+        #: quote index -> key of the draft it was attached to, for follow-on quotes
+        self.quote_owner: dict[int, int] = {}
+
+    # -- the passes --
+
+    def run(self) -> list[Claim]:
+        for sent in self.doc.sents:
+            self.sent_starts.append(sent.start_char)
+            self.sent_ends.append(sent.end_char)
+            try:
+                self._sentence(sent)
+            except Exception:  # a rule tripped on an odd parse: lose the sentence, not the text
+                log.debug("attribution skipped a sentence at %d", sent.start_char, exc_info=True)
+        for k in range(len(self.quotes.spans)):
+            try:
+                self._attach_quote(k)
+            except Exception:
+                log.debug("attribution skipped quote %d", k, exc_info=True)
+        claims: list[Claim] = []
+        for draft in sorted(self.drafts.values(), key=lambda d: d.cue):
+            claims.extend(self._claims(draft))
+        return claims
+
+    def _sentence(self, sent: Any) -> None:
+        if sent.start_char == 0 or self.text[sent.start_char - 1] == "\n":
+            self._speaker_label(sent)
+        for tok in sent:
+            if self.quotes.in_direct(tok.idx):
+                continue
+            phrase = self._phrase_at(tok)
+            if phrase is not None:
+                self._phrase_cue(tok, phrase)
+            elif tok.pos_ == "VERB" and self._is_cue(tok):
+                self._verb_cue(tok)
+
+    def _speaker_label(self, sent: Any) -> None:
+        """A speaker label ("HOST: Good evening…", "Jane Smith: We are ready"): a name, a colon.
+
+        Transcripts and headlines give the speaker this way; the rest of the line is the content.
+        """
+        first = sent.start + (1 if sent[0].text in _OPEN_MARKS else 0)
+        toks = list(self.doc[first : first + _MAX_LABEL + 1])
+        colon = next((t for t in toks if t.text == ":"), None)
+        if colon is None or colon.i == first:
+            return
+        name = list(self.doc[first : colon.i])
+        if not all(_name_word(t) for t in name):
+            return
+        if " ".join(t.lower_ for t in name) in self.lex.label_stop:
+            return
+        start = colon.idx + 1
+        end = self.text.find("\n", start)
+        end = len(self.text) if end < 0 else end
+        if len(re.findall(r"\w+", self.text[start:end])) < 2:
+            return
+        a, b = name[0].idx, name[-1].idx + len(name[-1].text)
+        source = self._named_speaker(a, b, name[-1])
+        draft = _Draft((colon.idx, colon.idx + 1), colon, source, "reported", [(start, end)])
+        draft.snap = False
+        self.drafts[colon.i] = draft
+
+    def _named_speaker(self, a: int, b: int, tok: Token) -> Source:
+        """A speaker named by a label or a credit line: a person unless an entity says otherwise."""
+        entity = next((e for e in self.entities.within(a, b) if e.label != "place"), None)
+        if entity is not None:
+            kind, canonical = self._entity_kind(entity, tok)
+        else:
+            kind, canonical = "person", _title_name(self.text[a:b])
+        return Source(self.text[a:b], a, b, kind, canonical)
+
+    def _general_cue(self, verb: Token) -> bool:
+        """A verb outside the list that still attributes: someone "feels", "assumes" or
+        "recalls" that something is so. Needs an agent and a that/whether/if clause."""
+        if verb.lemma_.lower() in self.lex.general_except:
+            return False
+        clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        if clause is None or clause.i < verb.i:
+            return False
+        marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
+        if not marks & {"that", "whether", "if"}:
+            return False
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        return subject is not None and (
+            subject.pos_ == "PROPN"
+            or subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _RELATIVES
+            or self.entities.covering(subject.idx, subject.idx + len(subject.text)) is not None
+        )
+
+    def _is_cue(self, verb: Token) -> bool:
+        lemma = verb.lemma_.lower()
+        lex = self.lex
+        return lemma in lex.verbs or lemma in lex.quote_verbs or self._general_cue(verb)
+
+    # -- verb cues --
+
+    def _verb_cue(self, verb: Token) -> None:
+        lemma = verb.lemma_.lower()
+        cue = self.lex.verbs.get(lemma, _Cue(self.lex.general_certainty))
+        if verb.dep_ in {"amod", "compound"} or (verb.dep_ == "acl" and verb.tag_ == "VBN"):
+            return  # "an estimated 10,000", "a group called X", "known as"
+        if verb.dep_ == "acl" and verb.head.lemma_.lower() not in self.lex.kind_heads["document"]:
+            return  # "tweets accusing her of…": a description, not an attribution
+        participle = verb.tag_ == "VBG" and verb.dep_ in {"advcl", "acl"}
+        if lemma == "cite" and participle and _cited(verb.head) is not None:
+            return  # "Reuters, citing X, reported…": X is the source of "reported"
+        certainty = cue.certainty
+        head = verb.head if verb.dep_ == "xcomp" else None
+        if head is not None and head.lemma_.lower() in self.lex.raising:
+            change = self.lex.raising[head.lemma_.lower()]
+            certainty = change or certainty
+        source = self._verb_source(verb)
+        if cue.needs_agent and not self._agentive(verb, source):
+            return
+        if cue.needs_agent and not any(c.dep_ in _SUBJECTS for c in verb.children):
+            return  # "Russia intends to support…": a stance verb needs its own subject
+        if self._negated(verb) and certainty != "denied":
+            certainty = "speculative"
+        draft = _Draft(_cue_range(verb, cue.preps), verb, source, certainty)
+        subject = self._subject(verb)
+        if subject is not None:
+            draft.subject_text = self.text[slice(*_subtree(subject))]
+        if lemma not in self.lex.quote_verbs or lemma in self.lex.verbs:
+            # "…, saying that": a participle attributes a clause or a quote, not an object
+            draft.fragments = self._verb_content(verb, cue if not participle else _Cue(certainty))
+        else:
+            colon = self._colon_block(verb)
+            draft.fragments = [colon] if colon else []
+        self.drafts[verb.i] = draft
+
+    def _agentive(self, verb: Token, source: Source | None) -> bool:
+        """Whether a stance verb's subject is someone: "Trump raised…", not "the plan raises…"."""
+        if source is None:
+            return False
+        if source.kind in {"person", "organization", "government", "media"}:
+            return True
+        subject = self._subject(verb)
+        return subject is not None and (
+            subject.lemma_.lower() in self.lex.kind_heads["unnamed"]
+            or subject.lower_ in _GROUP_PRONOUNS | _RELATIVES
+        )
+
+    def _negated(self, verb: Token) -> bool:
+        if any(c.dep_ == "neg" or c.lower_ in _NEGATIONS for c in verb.children):
+            return True
+        head = verb.head
+        return verb.dep_ == "xcomp" and any(c.dep_ == "neg" for c in head.children)
+
+    def _verb_content(self, verb: Token, cue: _Cue) -> list[CharRange]:
+        """Where the content of a verb cue sits, tried from the surest reading to the loosest."""
+        colon = self._colon_block(verb)
+        if colon is not None:
+            return [colon]
+        frags = [_subtree(c) for c in verb.children if c.dep_ == "ccomp"]
+        if not frags and verb.lemma_.lower() in self.lex.addressee:
+            frags = _that_clause_on_object(verb)
+        if not frags and cue.preps:
+            frags = [_subtree(p) for p in _prep_objects(verb, cue.preps)]
+        if not frags and (cue.takes_xcomp or _is_passive(verb)):
+            frags = [_subtree(c) for c in verb.children if c.dep_ == "xcomp"]
+        if not frags and cue.takes_object:
+            frags = _object_side(verb)
+        if not frags and (_parenthetical(verb) or _as_clause(verb)):
+            frags = self._around_parenthetical(verb)
+        if not frags:
+            frags = self._clause_before(verb)
+        if not frags:  # "have not said when…": a wh-clause, else the object
+            frags = [_subtree(c) for c in verb.children if _wh_clause(c)]
+        if not frags and verb.lemma_.lower() not in self.lex.addressee:
+            frags = _object_side(verb)  # "said as much", "noted the delay": what the verb took
+        return frags
+
+    def _colon_block(self, verb: Token) -> CharRange | None:
+        """After "He added:", the words: the rest of the line, or the next paragraph."""
+        doc = self.doc
+        k = verb.i + 1
+        while (
+            k < len(doc)
+            and k <= verb.i + 6
+            and doc[k].head.i == verb.i
+            and doc[k].dep_ in {"npadvmod", "advmod", "prep", "pobj", "det", "prt", "dative"}
+        ):
+            k = doc[k].right_edge.i + 1
+        if k >= len(doc) or doc[k].text != ":":
+            return None
+        start = doc[k].idx + 1
+        line_end = self.text.find("\n", start)
+        line_end = len(self.text) if line_end < 0 else line_end
+        if re.search(r"\w", self.text[start:line_end]):
+            return start, line_end
+        nxt = _next_line_start(self.text, line_end)
+        if nxt is None:
+            return None
+        end = self.text.find("\n", nxt)
+        return nxt, len(self.text) if end < 0 else end
+
+    def _around_parenthetical(self, verb: Token) -> list[CharRange]:
+        """For "But, he said, officials should…" / "…, officials said": the clause around it."""
+        head = verb.head
+        left, right = verb.left_edge, verb.right_edge
+        before = self.doc[left.i - 1] if left.i > 0 else None
+        after = self.doc[right.i + 1] if right.i + 1 < len(self.doc) else None
+        if not any(t is not None and t.text in _BREAKS for t in (before, after, left, right)):
+            return []
+        frags = []
+        if head.left_edge.i < left.i:
+            frags.append((head.left_edge.idx, left.idx))
+        end = _subtree(head)[1]
+        if right.i < head.right_edge.i:
+            frags.append((right.idx + len(right.text), end))
+        return frags
+
+    def _clause_before(self, verb: Token) -> list[CharRange]:
+        """For "CONTENT, officials said." / "CONTENT, said Smith.": the clause before the comma."""
+        if any(c.dep_ in _CONTENT_DEPS and c.i > verb.i for c in verb.children):
+            return []
+        subject = self._subject(verb) if any(c.dep_ in _SUBJECTS for c in verb.children) else None
+        boundary = subject.left_edge if subject is not None and subject.i < verb.i else verb
+        if boundary.i == verb.sent.start:
+            return []
+        comma = self.doc[boundary.i - 1]
+        if comma.text not in _BREAKS or comma.i <= verb.sent.start:
+            return []
+        before = self.doc[verb.sent.start : comma.i]
+        if not any(t.tag_ in _FINITE for t in before) and before[0].text not in _OPEN_MARKS:
+            return []  # "Speaking at a briefing, Peskov dismissed…": no clause to attribute
+        return [(verb.sent.start_char, comma.idx)]
+
+    def _verb_source(self, verb: Token) -> Source | None:
+        cited = _cited(verb)
+        if cited is not None:
+            return self._source(cited)
+        subject = self._subject(verb)
+        if subject is None:
+            return None
+        return self._source(subject)
+
+    def _subject(self, verb: Token, depth: int = 0) -> Token | None:
+        """The token naming who speaks, climbing to the governing verb when the cue has none."""
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+        if subjects:  # "Troops like these, he said": the parser may give two; the nearer speaks
+            before = [c for c in subjects if c.i < verb.i]
+            return before[-1] if before else subjects[0]
+        for c in verb.children:
+            if c.dep_ == "agent":
+                pobj = [g for g in c.children if g.dep_ == "pobj"]
+                return pobj[0] if pobj else None
+        if any(c.dep_ in _PASSIVE_SUBJECTS for c in verb.children):
+            return None  # "it is estimated", "troops were reported to…": nobody named
+        if depth >= 2 or verb.head.i == verb.i:
+            return None
+        head = verb.head
+        if verb.dep_ in {"conj", "xcomp"}:
+            return self._subject(head, depth + 1)
+        if verb.dep_ == "advcl" and verb.tag_ == "VBG":
+            # "…, saying that": the participle shares the subject of the verb that speaks,
+            # which may sit above a reported clause it was hung on ("confirmed that…, calling…")
+            for _ in range(3):
+                if self._speaks(head) or head.head.i == head.i:
+                    break
+                head = head.head
+            return self._subject(head, depth + 1) if self._speaks(head) else None
+        if verb.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"}:
+            return head  # "a statement saying…": the statement (or, below, its author)
+        return None
+
+    def _speaks(self, verb: Token) -> bool:
+        """Whether ``verb`` is the main verb or a cue, so that a participle hung on it
+        ("…, saying that") shares its subject; one hung on a reported clause does not."""
+        return verb.dep_ in {"ROOT", "conj"} or verb.lemma_.lower() in self.lex.verbs
+
+    # -- phrase cues ("according to X") --
+
+    def _phrase_at(self, tok: Token) -> tuple[Token, ...] | None:
+        if tok.lower_ not in self.lex.phrase_starts:
+            return None
+        for words in self.lex.phrases:
+            end = tok.i + len(words)
+            if end > tok.sent.end:
+                continue
+            toks = tuple(self.doc[tok.i : end])
+            if tuple(t.lower_ for t in toks) == words:
+                return toks
+        return None
+
+    def _phrase_cue(self, first: Token, toks: tuple[Token, ...]) -> None:
+        last = toks[-1]
+        pobj = [c for c in last.children if c.dep_ == "pobj"]
+        if not pobj:
+            return
+        words = tuple(t.lower_ for t in toks)
+        source = self._source(pobj[0])
+        phrase_range = (first.idx, _subtree(pobj[0])[1])
+        if source is not None:
+            # "according to X, the move reeks…": the parser may hang the clause on X
+            source = self._clip_at_clause(source, pobj[0])
+            phrase_range = (first.idx, max(source.end, pobj[0].idx + len(pobj[0].text)))
+        sent = first.sent
+        certainty = self.lex.phrases[words]
+        draft = _Draft(_tokens_range(toks), first, source, certainty)
+        for frag in ((sent.start_char, phrase_range[0]), (phrase_range[1], sent.end_char)):
+            if re.search(r"\w", self.text[frag[0] : frag[1]]):
+                draft.fragments.append(frag)
+        self.drafts[first.i] = draft
+
+    # -- sources --
+
+    def _source(self, tok: Token) -> Source | None:
+        """The source a subject or object token names, after the nested-source rules."""
+        tok = _through_such_as(tok)
+        tok = self._through_document(tok)
+        if tok.lower_ in _EXPLETIVES and tok.dep_ in _PASSIVE_SUBJECTS:
+            return None
+        head_lemma = tok.lemma_.lower()
+        if tok.tag_ in {"NNS", "NNPS"} and head_lemma in self.lex.agentless and not _named(tok):
+            return None  # "new reports suggest": agentless
+        start, end = self._source_range(tok)
+        for e in self.entities.within(max(0, start - 40), end + 40):
+            if e.start < end and start < e.end:  # "Lee Min-ho": never cut a name in two
+                start, end = min(start, e.start), max(end, e.end)
+        if start >= end:
+            return None
+        text = self.text[start:end]
+        kind, canonical = self._kind(tok, start, end)
+        return Source(text, start, end, kind, canonical)
+
+    def _source_range(self, tok: Token) -> CharRange:
+        if tok.pos_ == "PRON":
+            return tok.idx, tok.idx + len(tok.text)
+        toks = [t for t in tok.subtree if not self._cut_from_source(tok, t)]
+        if not toks:
+            return tok.idx, tok.idx + len(tok.text)
+        # keep the stretch around the head only: a cut child must not be jumped over
+        lo = hi = [t.i for t in toks].index(tok.i)
+        while lo > 0 and toks[lo - 1].i == toks[lo].i - 1:
+            lo -= 1
+        while hi + 1 < len(toks) and toks[hi + 1].i == toks[hi].i + 1:
+            hi += 1
+        return _trim(self.text, toks[lo].idx, toks[hi].idx + len(toks[hi].text))
+
+    def _clip_at_clause(self, source: Source, head: Token) -> Source:
+        """Cut a source at the comma before a finite verb that the parser wrongly hung on it."""
+        comma: int | None = None
+        for t in head.doc[head.i + 1 :]:
+            if t.idx >= source.end:
+                break
+            if t.text == ",":
+                comma = t.idx if comma is None else comma
+            elif comma is not None and t.pos_ in {"VERB", "AUX"} and t.tag_ not in {"VBG", "VBN"}:
+                a, b = _trim(self.text, source.start, comma)
+                return Source(self.text[a:b], a, b, source.kind, source.canonical)
+        return source
+
+    def _cut_from_source(self, head: Token, t: Token) -> bool:
+        """Parts of a subject's subtree that are not the source: clauses in it that attribute
+        something themselves ("who said…", "citing…"), and participles or other clauses hung on
+        the head itself ("the mayor, speaking to farmers,"). Other relative clauses and
+        appositions describe the source and stay: "Jane Doe, who ran the agency until May," is
+        how the text names her, and "a study released by the ministry" is the source given."""
+        for anc in [t, *t.ancestors]:
+            if anc.i == head.i:
+                return False
+            on_head = anc.head.i == head.i
+            if anc.dep_ in _CLAUSE_DEPS and (
+                anc.lemma_.lower() in self.lex.verbs
+                or (on_head and (anc.tag_ == "VBG" or anc.dep_ not in {"relcl", "acl"}))
+            ):
+                return True
+        return False
+
+    def _through_document(self, tok: Token) -> Token:
+        """A document from/by someone ("an announcement from the office of X") names its author."""
+        if tok.lemma_.lower() not in self.lex.kind_heads["document"]:
+            return tok
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in {"from", "by"}:
+                pobj = [g for g in c.children if g.dep_ == "pobj"]
+                if pobj:
+                    return pobj[0]
+        if tok.dep_ == "dobj":  # "X issued a statement saying…": the issuer speaks
+            for c in tok.head.children:
+                if c.dep_ in _SUBJECTS and c.pos_ in {"PROPN", "NOUN", "PRON"}:
+                    return c
+        return tok
+
+    def _kind(self, tok: Token, start: int, end: int) -> tuple[SourceKind, str | None]:
+        """Source.kind and canonical for a source whose head token is ``tok``.
+
+        Surest evidence first: pronouns are resolved; "the office of X" is a government body;
+        a title ("Mr.", "Defence Minister") makes a person; known outlets and government names;
+        the caller's entity on the head; then the head noun's word list.
+        """
+        if tok.pos_ == "PRON":
+            return self._pronoun(tok, tok.lower_)
+        office = self._office_of(tok)
+        if office is not None:
+            return office
+        phrase = _head_phrase(tok)
+        entity = self.entities.covering(tok.idx, tok.idx + len(tok.text))
+        if tok.pos_ == "PROPN" and self._titled(tok):
+            return "person", entity.canonical if entity else _strip_titles(phrase, self.lex)
+        for kind in ("media", "government"):
+            names = self.lex.kind_names.get(kind)
+            found = names.search(phrase.lower()) if names is not None else None
+            if found is not None:
+                name = entity.canonical if entity else phrase[found.start() : found.end()]
+                return kind, name
+        if entity is not None:
+            return self._entity_kind(entity, tok)
+        return self._noun_kind(tok, self.text[start:end])
+
+    def _noun_kind(self, tok: Token, text: str) -> tuple[SourceKind, str | None]:
+        """A source with no entity on its head: by the head noun, after resolving "the X"."""
+        lex = self.lex
+        head = tok.lemma_.lower()
+        modifiers = {c.lower_ for c in tok.children if c.dep_ in {"compound", "amod"}}
+        if head in {"agency", "service"} and modifiers & lex.intelligence:
+            return "government", _strip_det(text)
+        if head == "agency" and "news" in modifiers:
+            return "media", _strip_det(text)
+        if (tok.pos_ == "NOUN" or tok.text.islower()) and _definite(tok):
+            found = self._resolve_role(tok)
+            if found is not None:
+                return found
+        for kind in ("document", "government", "media", "organization", "unnamed"):
+            heads = lex.kind_heads[kind]
+            if head in heads or tok.lower_ in heads:
+                named = kind in {"government", "media", "organization"}
+                return kind, _strip_det(text) if named else None
+        if tok.pos_ == "PROPN":
+            return "organization", _strip_det(_head_phrase(tok))
+        return "unnamed", None
+
+    def _titled(self, tok: Token) -> bool:
+        """Whether a title word is among the name's compounds ("Mr. Austin", "Minister Kim")."""
+        words = [c for c in tok.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+        return any(w.lower_.rstrip(".") in self.lex.titles for w in words)
+
+    def _entity_kind(self, entity: Entity, tok: Token) -> tuple[SourceKind, str | None]:
+        kind = _LABEL_KIND.get(entity.label, "organization")
+        if kind == "organization":
+            head = tok.lemma_.lower()
+            for other in ("government", "media"):
+                if head in self.lex.kind_heads[other]:
+                    kind = other
+        return kind, entity.canonical
+
+    def _office_of(self, tok: Token) -> tuple[SourceKind, str | None] | None:
+        """A source "the office of X" (or "X's office"): a government body named after X."""
+        if tok.lemma_.lower() != "office":
+            return None
+        owner: Token | None = None
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                pobj = [g for g in c.children if g.dep_ == "pobj"]
+                owner = pobj[0] if pobj else None
+            elif c.dep_ == "poss":
+                owner = c
+        if owner is None:
+            return None
+        entity = self.entities.covering(owner.idx, owner.idx + len(owner.text))
+        name = entity.canonical if entity is not None else _strip_det(_head_phrase(owner))
+        if entity is not None and entity.label not in {"person", "government", "military"}:
+            return _LABEL_KIND.get(entity.label, "organization"), f"{name}'s office"
+        return "government", f"{name}'s office"
+
+    # -- resolution --
+
+    def _pronoun(self, tok: Token, low: str) -> tuple[SourceKind, str | None]:
+        if low in _RELATIVES:
+            antecedent = tok.head.head if tok.head.dep_ == "relcl" else None
+            if antecedent is not None and antecedent.pos_ in {"PROPN", "NOUN"}:
+                start, end = self._source_range(antecedent)
+                return self._kind(antecedent, start, end)
+            return "unnamed", None
+        if low in _PERSON_PRONOUNS:
+            person = self._latest_person(tok, "female" if low in {"she", "her"} else "male")
+            return "person", person.canonical if person else None
+        if low in _THING_PRONOUNS:
+            return self._latest_body(tok)
+        return "unnamed", None
+
+    def _latest_person(self, tok: Token, gender: str) -> Entity | None:
+        """The person "he"/"she" stands for: walking back sentence by sentence, a subject first."""
+        candidates = [
+            e
+            for e in self.entities.before(tok.idx)
+            if e.label == "person"
+            and not self.quotes.in_direct(e.start)
+            and self.entities.gender.get(e.canonical, gender) == gender
+        ]
+        if not candidates:
+            return None
+        sent_index = bisect_right(self.sent_starts, tok.idx) - 1
+        for back in range(_PRONOUN_SENTENCES):
+            k = sent_index - back
+            if k < 0:
+                break
+            lo = self.sent_starts[k]
+            hi = self.sent_ends[k] if k < len(self.sent_ends) else tok.idx
+            here = [e for e in candidates if lo <= e.start < hi]
+            if here:
+                subjects = [e for e in here if self._is_subject(e)]
+                return (subjects or here)[-1]
+        return candidates[-1]
+
+    def _is_subject(self, entity: Entity) -> bool:
+        span = self.doc.char_span(entity.start, entity.end, alignment_mode="expand")
+        return span is not None and span.root.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS
+
+    def _latest_body(self, tok: Token) -> tuple[SourceKind, str | None]:
+        """For "it said": the latest body that spoke, or was named, in the last sentences."""
+        floor = self.sent_starts[max(0, len(self.sent_starts) - 3)]
+        for draft in sorted(self.drafts.values(), key=lambda d: d.cue, reverse=True):
+            src = draft.source
+            if draft.cue[0] < floor or src is None or draft.cue[0] >= tok.idx:
+                continue
+            if src.kind in {"organization", "government", "media"} and src.canonical:
+                return src.kind, src.canonical
+        for e in reversed(self.entities.before(tok.idx)):
+            if e.start < floor:
+                break
+            if e.label in {"organization", "government", "military", "media"}:
+                return self._entity_kind(e, tok)
+        return "unnamed", None
+
+    def _resolve_role(self, tok: Token) -> tuple[SourceKind, str | None] | None:
+        """For "the spokesperson said": the latest person introduced with that role."""
+        role = tok.lemma_.lower()
+        if role not in self.lex.roles:
+            return self._resolve_definite(tok)
+        for e in reversed(self.entities.before(tok.idx)):
+            if e.label != "person":
+                continue
+            if (e.role and role in e.role.lower()) or role in self._words_around(e):
+                return "person", e.canonical
+        return "unnamed", None
+
+    def _resolve_definite(self, tok: Token) -> tuple[SourceKind, str | None] | None:
+        """For "the agency reported": the latest body whose name has the same head word."""
+        head = tok.lower_
+        for e in reversed(self.entities.before(tok.idx)):
+            if e.label != "person" and head in self._name_words(e):
+                return self._entity_kind(e, tok)
+        return None
+
+    def _name_words(self, entity: Entity) -> set[str]:
+        """The entity's words and the common nouns right after it ("Yonhap news agency")."""
+        words = set(self.text[entity.start : entity.end].lower().split())
+        span = self.doc.char_span(entity.start, entity.end, alignment_mode="expand")
+        if span is not None:
+            for t in self.doc[span.end : span.end + 3]:
+                if t.pos_ not in {"NOUN", "PROPN"}:
+                    break
+                words.add(t.lower_)
+        return words
+
+    def _words_around(self, entity: Entity) -> set[str]:
+        span = self.doc.char_span(entity.start, entity.end, alignment_mode="expand")
+        if span is None:
+            return set()
+        lo = max(span.sent.start, span.start - 4)
+        hi = min(span.sent.end, span.end + 5)
+        return {t.lemma_.lower() for t in self.doc[lo:hi]} | {t.lower_ for t in self.doc[lo:hi]}
+
+    # -- quotes without a clause --
+
+    def _attach_quote(self, k: int) -> None:
+        start, end = self.quotes.spans[k]
+        if self.quotes.words[k] < 1:
+            return
+        owner = self._covering_draft(start, end)
+        if owner is not None:
+            self.quote_owner[k] = owner
+            return
+        after = self._cue_after(end)
+        verb = after or self._cue_before(start)
+        key = verb.i if verb is not None else self._dash_credit(end)
+        if key is None:
+            key = self._follow_on(k)
+        if key is None:
+            return
+        self.quote_owner[k] = key
+        draft = self.drafts.get(key)
+        if draft is None:
+            return
+        draft.fragments = [f for f in draft.fragments if not _overlaps(f, (start, end))]
+        draft.fragments.append((start, end))
+        if after is not None and (draft.source is None or start <= draft.source.start < end):
+            # "“…,” Police Chief Jane Doe said": a misparse may take the subject from the quote
+            draft.source = self._speaker_after_quote(end, after) or draft.source
+
+    def _follow_on(self, k: int) -> int | None:
+        """For "“A,” she said. “B.”": a quote with no cue of its own, in the same paragraph as the
+        last attributed quote, goes on with the same speaker and cue."""
+        if k == 0 or (k - 1) not in self.quote_owner:
+            return None
+        prev_end, start = self.quotes.spans[k - 1][1], self.quotes.spans[k][0]
+        if "\n" in self.text[prev_end:start]:
+            return None
+        return self.quote_owner[k - 1]
+
+    def _covering_draft(self, start: int, end: int) -> int | None:
+        """The draft whose clause already reaches into this quote, if any (the clause will take
+        the whole quote when it is cleaned)."""
+        for key, draft in self.drafts.items():
+            for a, b in draft.fragments:
+                if a < end - 1 and start + 1 < b:
+                    return key
+        return None
+
+    def _speaker_after_quote(self, end: int, verb: Token) -> Source | None:
+        """The words between a quote and its cue ("…,” Chief Jane Doe said"), or right after the
+        cue ("…,” said Jane Doe, the mayor"), as the source."""
+        first = self._token_at_or_after(end)
+        start = first.i if first is not None else verb.i
+        words = [t for t in self.doc[start : verb.i] if not (t.is_punct or t.is_space)]
+        if not words:
+            words = []
+            for t in self.doc[verb.i + 1 : verb.i + 1 + _MAX_LABEL]:
+                if t.is_punct or t.pos_ not in {"PROPN", "NOUN", "DET", "ADJ", "PRON"}:
+                    break
+                words.append(t)
+        if not words or any(t.pos_ in {"VERB", "AUX"} for t in words):
+            return None
+        a, b = words[0].idx, words[-1].idx + len(words[-1].text)
+        kind, canonical = self._kind(words[-1], a, b)
+        return Source(self.text[a:b], a, b, kind, canonical)
+
+    def _cue_after(self, end: int) -> Token | None:
+        """For "…,” he said" / "…,” said Smith, the spokesman": the first verb after the quote."""
+        tok = self._token_at_or_after(end)
+        if tok is None:
+            return None
+        if self.text[end - 2 : end - 1] in {".", "!", "?"} and tok.text[:1].isupper():
+            return None  # "…win.” He called on…": the quote ended its sentence
+        for t in self.doc[tok.i : min(len(self.doc), tok.i + _SCAN_TOKENS)]:
+            if "\n" in t.text or t.text in _OPEN_MARKS or (t.text in {".", "!", "?"}):
+                return None
+            if t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"aux", "auxpass"}:
+                return t if t.i in self.drafts else None
+        return None
+
+    def _dash_credit(self, end: int) -> int | None:
+        """A credit line "“…” ―Jane Smith, 34, Texas": a dash after the quote credits the name.
+
+        Read on the characters, because the tokenizer glues the dash to the name.
+        """
+        m = _DASH_CREDIT.match(self.text, end)
+        tok = self._token_at_or_after(end)
+        if m is None or tok is None:
+            return None
+        a, b = m.span("name")
+        source = self._named_speaker(a, b, tok)
+        key = -1 - m.start("dash")  # not a token index: the dash may sit inside a token
+        draft = _Draft(m.span("dash"), tok, source, "reported")
+        self.drafts[key] = draft
+        return key
+
+    def _cue_before(self, start: int) -> Token | None:
+        """For "He said: “…" / "Smith told reporters, “…": a cue right before the quote."""
+        tok = self._token_at_or_after(start)
+        if tok is None or tok.i == 0:
+            return None
+        k = tok.i - 1
+        while k > 0 and self.doc[k].is_space:
+            k -= 1
+        prev = self.doc[k]
+        if prev.text not in {":", ","} and not prev.text.isalpha():
+            return None
+        if prev.text != ":" and "\n" in self.text[prev.idx : start]:
+            return None
+        for t in reversed(self.doc[max(0, k - _SCAN_TOKENS) : k + 1]):
+            if t.text in _QUOTE_MARKS or t.text in {".", "!", "?"}:
+                return None
+            if t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"aux", "auxpass"}:
+                return t if t.i in self.drafts else None
+        return None
+
+    def _token_at_or_after(self, offset: int) -> Token | None:
+        span = self.doc.char_span(offset, len(self.text), alignment_mode="expand")
+        if span is not None and len(span):
+            return span[0]
+        return None
+
+    # -- output --
+
+    def _claims(self, draft: _Draft) -> list[Claim]:
+        frags = self._clean_fragments(draft)
+        if not frags:
+            return []
+        cue = Span(self.text[draft.cue[0] : draft.cue[1]], *draft.cue)
+        claims = []
+        for a, b in frags:
+            content = Span(self.text[a:b], a, b)
+            points = [a, b, *draft.cue]
+            if draft.source is not None:
+                points += [draft.source.start, draft.source.end]
+            lo, hi = self._sentences_over(min(points), max(points))
+            certainty = self._certainty(draft, content.text)
+            claims.append(Claim(self.text[lo:hi], lo, hi, draft.source, cue, content, certainty))
+        return claims
+
+    def _clean_fragments(self, draft: _Draft) -> list[CharRange]:
+        """Content fragments snapped to quotes, trimmed, merged, with the cue and source cut out
+        (a clause's subtree can reach around them: "which he said were…")."""
+        holes = [draft.cue]
+        if draft.source is not None:
+            holes.append((draft.source.start, draft.source.end))
+            holes.extend(self._own_participles(draft))
+        pieces: list[CharRange] = []
+        for a, b in draft.fragments:
+            if draft.snap:
+                a, b = self._snap_to_quote(a, b)
+            pieces.extend(_cut_out((a, b), holes))
+        out: list[CharRange] = []
+        for a, b in sorted(pieces):
+            if (a, b) not in self.quotes.span_set:  # a whole quote keeps its marks as they are
+                a, b = _trim(self.text, a, b)
+                a, b = _balance(self.text, a, b)
+            if a >= b or not re.search(r"\w", self.text[a:b]):
+                continue
+            if out and a < out[-1][1]:
+                out[-1] = (out[-1][0], max(b, out[-1][1]))
+            else:
+                out.append((a, b))
+        if len(out) > 1:  # "which he said were…": the relative word alone is no claim
+            out = [f for f in out if self.text[f[0] : f[1]].lower() not in _RELATIVES | {"what"}]
+        return out
+
+    def _own_participles(self, draft: _Draft) -> list[CharRange]:
+        """In "X confirmed that…, calling it…" the participle is X's next claim, not part of this
+        one, even when the parser hangs it inside the reported clause."""
+        out = []
+        for other in self.drafts.values():
+            tok = other.token
+            if other is draft or tok.tag_ != "VBG" or tok.dep_ != "advcl":
+                continue
+            if other.source == draft.source and draft.token.i < tok.i:
+                out.append(_subtree(tok))
+        return out
+
+    def _snap_to_quote(self, a: int, b: int) -> CharRange:
+        """A clause that starts or ends inside a direct quote takes the whole quote."""
+        for edge in (a, b - 1):
+            k = self.quotes.holding(edge)
+            if k is None:
+                k = self.quotes.holding(edge + 1) if edge == a else None
+            if k is not None:
+                qa, qb = self.quotes.spans[k]
+                a, b = min(a, qa), max(b, qb)
+        return a, b
+
+    def _sentences_over(self, start: int, end: int) -> CharRange:
+        i = max(0, bisect_right(self.sent_starts, start) - 1)
+        j = max(0, bisect_right(self.sent_starts, max(start, end - 1)) - 1)
+        lo = self.sent_starts[i] if self.sent_starts else start
+        hi = self.sent_ends[j] if self.sent_ends else end
+        lo, hi = min(lo, start), max(hi, end)
+        return lo, _rstrip(self.text, lo, hi)
+
+    def _certainty(self, draft: _Draft, content: str) -> Certainty:
+        """The cue's own certainty, moved by hedges: a denial in the content wins; a hedge in
+        the content, the source ("unconfirmed reports") or on the cue ("reportedly said") makes
+        it speculative; an estimate or a confirmation in the content refines a plain report."""
+        hedges = self.lex.hedges
+        level = draft.certainty
+        if hedges["denied"].search(content):
+            return "denied"
+        if level == "denied":
+            return level
+        around = [t.text for t in draft.token.children if t.dep_ in {"advmod", "aux"}]
+        around.append(draft.subject_text)
+        if draft.source is not None:
+            around.append(draft.source.text)
+        if any(hedges["speculative"].search(x) for x in (content, *around)):
+            return "speculative"
+        if level == "reported" and hedges["estimated"].search(content):
+            return "estimated"
+        if level == "reported" and hedges["confirmed"].search(content):
+            return "confirmed"
+        return level
+
+
+# --- small helpers -------------------------------------------------------------------------------
+
+
+def _subtree(tok: Token) -> CharRange:
+    right = tok.right_edge
+    return tok.left_edge.idx, right.idx + len(right.text)
+
+
+def _tokens_range(toks: Iterable[Token]) -> CharRange:
+    items = list(toks)
+    return items[0].idx, items[-1].idx + len(items[-1].text)
+
+
+def _cue_range(verb: Token, preps: frozenset[str] = frozenset()) -> CharRange:
+    """The verb with its particle or own preposition ("point out", "called for"), nothing else:
+    the cue is the word that attributes."""
+    end = verb.idx + len(verb.text)
+    for c in verb.children:
+        if c.i == verb.i + 1 and (c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ in preps)):
+            end = c.idx + len(c.text)
+    return verb.idx, end
+
+
+def _prep_objects(verb: Token, preps: frozenset[str]) -> list[Token]:
+    """Objects of the cue's own prepositions ("called for X", "spoke of X")."""
+    out: list[Token] = []
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in preps and c.i > verb.i:
+            out.extend(
+                g
+                for g in c.children
+                if g.dep_ in {"pobj", "pcomp"} and g.ent_type_ not in {"DATE", "TIME"}
+            )
+    return out
+
+
+def _object_side(verb: Token) -> list[CharRange]:
+    """The object and what completes it ("called them “liars”", "denied the report")."""
+    parts = [c for c in verb.children if c.dep_ in _CONTENT_DEPS and c.i > verb.i]
+    parts = [c for c in parts if not (c.dep_ == "dobj" and c.pos_ == "PRON" and len(parts) == 1)]
+    if not parts:
+        return []
+    return [(min(_subtree(c)[0] for c in parts), max(_subtree(c)[1] for c in parts))]
+
+
+def _parenthetical(verb: Token) -> bool:
+    """A parenthetical cue: "But, he said, officials…" or "Troops arrived, he said" (the parser
+    made the cue a complement of the clause before it)."""
+    return verb.dep_ == "parataxis" or (verb.dep_ == "ccomp" and verb.i > verb.head.i)
+
+
+def _as_clause(verb: Token) -> bool:
+    """In "…, as police have said" the cue in the as-clause attributes the clause it hangs on."""
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    return verb.dep_ == "advcl" and "as" in marks
+
+
+def _wh_clause(tok: Token) -> bool:
+    """A clause opened by when/whether/how/why/what/if: "did not say when they would…"."""
+    if tok.dep_ not in {"advcl", "ccomp", "xcomp", "dobj"} or tok.i < tok.head.i:
+        return False
+    first = tok.left_edge
+    return first.lower_ in {"when", "whether", "how", "why", "what", "if", "where", "who"}
+
+
+def _that_clause_on_object(verb: Token) -> list[CharRange]:
+    """In "told a gathering of mayors that…": a that-clause the parser hung on the hearer."""
+    for obj in (c for c in verb.children if c.dep_ in {"dobj", "dative"}):
+        for sub in obj.subtree:
+            if sub.dep_ in {"relcl", "acl", "ccomp"} and sub.left_edge.lower_ == "that":
+                return [_subtree(sub)]
+    return []
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in {"auxpass", *_PASSIVE_SUBJECTS} for c in verb.children)
+
+
+def _cited(verb: Token) -> Token | None:
+    """The object of a "citing" phrase on the cue or its subject: the real source."""
+    holders = [verb, *(c for c in verb.children if c.dep_ in _SUBJECTS)]
+    for holder in holders:
+        for c in holder.children:
+            if c.lemma_.lower() == "cite" and c.tag_ == "VBG":
+                objs = [g for g in c.children if g.dep_ == "dobj"]
+                if objs:
+                    return objs[0]
+    return None
+
+
+def _through_such_as(tok: Token) -> Token:
+    """In "experts such as X" the source is X."""
+    for c in tok.children:
+        such = any(g.lower_ == "such" for g in [*tok.children, *c.children])
+        if c.dep_ == "prep" and c.lower_ == "as" and such:
+            pobj = [g for g in c.children if g.dep_ == "pobj"]
+            if pobj:
+                return pobj[0]
+        if c.dep_ == "prep" and c.lower_ == "like" and tok.tag_ in {"NNS", "NNPS"}:
+            pobj = [g for g in c.children if g.dep_ == "pobj"]
+            if pobj and pobj[0].pos_ == "PROPN":
+                return pobj[0]
+    return tok
+
+
+def _name_word(tok: Token) -> bool:
+    """A word of a speaker label: a proper noun, an all-caps word, an initial or title."""
+    text = tok.text
+    if tok.pos_ == "PROPN":
+        return True
+    return text.isalpha() and text.isupper() and len(text) > 1
+
+
+def _title_name(text: str) -> str:
+    """Turns "GRANT" into "Grant": transcripts shout names that prose writes in title case."""
+    return text.title() if text.isupper() else text
+
+
+def _named(tok: Token) -> bool:
+    return any(c.pos_ == "PROPN" for c in tok.subtree if c is not tok)
+
+
+def _definite(tok: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in tok.children)
+
+
+def _head_phrase(tok: Token) -> str:
+    """The head noun with its compounds and determiners: "the Korean Central News Agency"."""
+    left = [c for c in tok.lefts if c.dep_ in {"compound", "det", "amod", "poss", "case"}]
+    toks = [*(t for c in left for t in c.subtree), tok]
+    toks.sort(key=lambda t: t.i)
+    return "".join(t.text_with_ws for t in toks).strip()
+
+
+def _strip_titles(text: str, lex: _Lexicon) -> str:
+    words = _strip_det(text).split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in lex.titles:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _strip_det(text: str) -> str:
+    words = text.split()
+    while words and words[0].lower() in _DETERMINERS:
+        words = words[1:]
+    return " ".join(words) or text
+
+
+def _trim(text: str, a: int, b: int) -> CharRange:
+    while a < b and text[a] in _LEAD:
+        a += 1
+    while b > a and text[b - 1] in _TRAIL:
+        b -= 1
+    return a, b
+
+
+def _balance(text: str, a: int, b: int) -> CharRange:
+    """Drop a lone quote mark at either end (the other half was left out of the clause)."""
+    piece = text[a:b]
+    opens = sum(piece.count(m) for m in "“") + piece.count('"') // 2
+    closes = piece.count("”") + piece.count('"') // 2
+    if piece[:1] == "“" and opens > closes:
+        a, b = _trim(text, a + 1, b)
+    elif piece[-1:] == "”" and closes > opens:
+        a, b = _trim(text, a, b - 1)
+    return a, b
+
+
+def _cut_out(piece: CharRange, holes: Sequence[CharRange]) -> list[CharRange]:
+    """``piece`` without the ``holes`` in it, as the stretches left over."""
+    out = [piece]
+    for ha, hb in holes:
+        nxt: list[CharRange] = []
+        for a, b in out:
+            if hb <= a or b <= ha:
+                nxt.append((a, b))
+                continue
+            if a < ha:
+                nxt.append((a, ha))
+            if hb < b:
+                nxt.append((hb, b))
+        out = nxt
+    return out
+
+
+def _overlaps(x: CharRange, y: CharRange) -> bool:
+    return x[0] < y[1] and y[0] < x[1]
+
+
+def _valid(claim: Claim, text: str) -> bool:
+    spans: list[Span | Source] = [claim.content]
+    if claim.cue is not None:
+        spans.append(claim.cue)
+    if claim.source is not None:
+        spans.append(claim.source)
+    spans_ok = all(
+        0 <= s.start <= s.end <= len(text) and text[s.start : s.end] == s.text for s in spans
+    )
+    return spans_ok and text[claim.start : claim.end] == claim.text
+
+
+# --- entry point ---------------------------------------------------------------------------------
+
+
+def find_attributions(doc: Doc, entities: Sequence[Entity]) -> list[Claim]:
+    """Every attributed claim of a parsed body, in text order; never raises.
+
+    ``entities`` (from ``find_entities``, or any list) fill ``Source.kind`` and
+    ``Source.canonical``; quantities, times and places are left for the caller to fill by span
+    containment.
+    """
+    text = doc.text
+    try:
+        claims = _Extractor(doc, text, entities).run()
+    except Exception:
+        log.warning("attribution failed on a document", exc_info=True)
+        return []
+    return [c for c in claims if _valid(c, text)]
+
+
+def own_certainty(text: str) -> Certainty:
+    """How sure an outlet's own, unattributed sentence is, from the same hedges as a cue's.
+
+    "Up to 100,000 troops are reportedly deployed" is speculative even with nobody quoted; a
+    plain statement of the outlet is reported.
+    """
+    hedges = _lexicon().hedges
+    if hedges["speculative"].search(text):
+        return "speculative"
+    if hedges["estimated"].search(text):
+        return "estimated"
+    if hedges["confirmed"].search(text):
+        return "confirmed"
+    return "reported"

@@ -1,0 +1,577 @@
+"""Attribution: who says what, how sure, on invented news sentences with exact spans."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsledger.extract.attribution import find_attributions
+from newsledger.extract.entities import find_entities
+from newsledger.extract.nlp import parse
+from newsledger.model import Claim, Entity, EntityLabel
+
+warnings.filterwarnings("ignore", message=r".*\[W036\].*")
+
+
+def ent(
+    text: str, name: str, label: EntityLabel, canonical: str | None = None, nth: int = 0
+) -> Entity:
+    """An entity built by hand, so the tests do not depend on the NER model's labels."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(name, start + 1)
+    return Entity(name, start, start + len(name), label, canonical or name)
+
+
+def claims(text: str, entities: list[Entity] | None = None) -> list[Claim]:
+    doc = parse(text)
+    found = find_attributions(doc, find_entities(doc) if entities is None else entities)
+    for claim in found:
+        assert_consistent(claim, text)
+    return found
+
+
+def assert_consistent(claim: Claim, text: str) -> None:
+    assert text[claim.start : claim.end] == claim.text
+    assert text[claim.content.start : claim.content.end] == claim.content.text
+    if claim.cue is not None:
+        assert text[claim.cue.start : claim.cue.end] == claim.cue.text
+    if claim.source is not None:
+        assert text[claim.source.start : claim.source.end] == claim.source.text
+
+
+def only(found: list[Claim]) -> Claim:
+    assert len(found) == 1, [(c.cue and c.cue.text, c.content.text) for c in found]
+    return found[0]
+
+
+def by_cue(found: list[Claim], cue: str) -> Claim:
+    matching = [c for c in found if c.cue is not None and c.cue.text == cue]
+    assert matching, [(c.cue and c.cue.text, c.content.text) for c in found]
+    return matching[0]
+
+
+# --- direct quotes -------------------------------------------------------------------------------
+
+
+def test_straight_quote_then_speaker() -> None:
+    text = '"We will not retreat," the commander said.'
+    claim = only(claims(text))
+    assert claim.content.text == '"We will not retreat,"'
+    assert claim.cue is not None and claim.cue.text == "said"
+    assert claim.source is not None and claim.source.text == "the commander"
+    assert claim.source.kind == "unnamed"
+    assert claim.certainty == "reported"
+    assert (claim.start, claim.end) == (0, len(text))
+
+
+def test_curly_quote_with_named_speaker_after_the_verb() -> None:
+    text = "“Our air defences shot down 12 drones overnight,” said Oleh Petrenko, a ministry spokesman."
+    entities = [ent(text, "Oleh Petrenko", "person")]
+    claim = only(claims(text, entities))
+    assert claim.content.text == "“Our air defences shot down 12 drones overnight,”"
+    assert claim.cue is not None and claim.cue.text == "said"
+    assert claim.source is not None
+    assert claim.source.text.startswith("Oleh Petrenko")
+    assert (claim.source.kind, claim.source.canonical) == ("person", "Oleh Petrenko")
+
+
+def test_quote_split_by_he_said_gives_two_claims_sharing_the_cue() -> None:
+    text = "“We are ready,” he said, “and we will not wait for the winter.”"
+    found = claims(text)
+    assert [c.content.text for c in found] == [
+        "“We are ready,”",
+        "“and we will not wait for the winter.”",
+    ]
+    said = text.index("said")
+    assert {(c.cue.start, c.cue.end) for c in found if c.cue} == {(said, said + 4)}
+    assert all(c.source is not None and c.source.text == "he" for c in found)
+
+
+def test_quote_continued_in_the_next_sentence_keeps_its_speaker() -> None:
+    text = "“The shelling stopped at dawn,” the mayor said. “Nobody has slept for two days.”"
+    found = claims(text)
+    assert [c.content.text for c in found] == [
+        "“The shelling stopped at dawn,”",
+        "“Nobody has slept for two days.”",
+    ]
+    assert all(c.cue is not None and c.cue.text == "said" for c in found)
+
+
+def test_quote_across_paragraphs_with_continuation_mark() -> None:
+    text = (
+        "“The first convoy crossed the border on Monday.\n\n"
+        "“The second one is due next week,” the minister said."
+    )
+    claim = only(claims(text))
+    assert claim.content.text == text[: text.index("”") + 1]
+    assert claim.source is not None and claim.source.text == "the minister"
+    assert (claim.start, claim.end) == (0, len(text))
+
+
+def test_quote_opened_on_one_line_and_closed_on_the_next() -> None:
+    text = "“The first convoy crossed the border on Monday and more will follow\nuntil the job is done,” the minister said."
+    claim = only(claims(text))
+    assert claim.content.text == text[: text.index("”") + 1]
+    assert claim.cue is not None and claim.cue.text == "said"
+
+
+def test_colon_then_quote_on_the_next_paragraph() -> None:
+    text = "The general said:\n\n“We have enough shells for a month, not more.”"
+    claim = only(claims(text))
+    assert claim.content.text == "“We have enough shells for a month, not more.”"
+    assert claim.source is not None and claim.source.text == "The general"
+
+
+def test_scare_quotes_stay_inside_the_reported_clause() -> None:
+    text = "Patrick Ryder said a “relatively small number” of soldiers had reached the front."
+    claim = only(claims(text, [ent(text, "Patrick Ryder", "person")]))
+    assert claim.content.text == "a “relatively small number” of soldiers had reached the front"
+
+
+def test_credit_line_after_a_quote() -> None:
+    text = "“I lost my shop and my house in one night.” ―Maria Lopez, 54, Kherson"
+    claim = only(claims(text))
+    assert claim.cue is not None and claim.cue.text == "―"
+    assert claim.source is not None and claim.source.text == "Maria Lopez"
+    assert claim.source.kind == "person"
+
+
+def test_speaker_label_of_a_transcript() -> None:
+    text = (
+        "HOST: What did the minister tell you about the ceasefire?\nGRANT: He told me nothing new."
+    )
+    found = claims(text)
+    host = by_cue(found, ":")
+    assert host.source is not None and host.source.text == "HOST"
+    assert host.content.text == "What did the minister tell you about the ceasefire?"[:-1]
+    assert any(c.source is not None and c.source.text == "GRANT" for c in found)
+
+
+def test_double_apostrophe_quote_marks() -> None:
+    text = "''We are not going anywhere,'' Mr. Park said."
+    claim = only(claims(text, [ent(text, "Park", "person")]))
+    assert claim.content.text == "''We are not going anywhere,''"
+    assert claim.source is not None and (claim.source.kind, claim.source.canonical) == (
+        "person",
+        "Park",
+    )
+
+
+def test_misparsed_speaker_after_a_quote_is_read_between_quote_and_cue() -> None:
+    text = "“We will find who did this,” Police Chief Anna Berg said Monday."
+    claim = only(claims(text, [ent(text, "Anna Berg", "person")]))
+    assert claim.content.text == "“We will find who did this,”"
+    assert claim.source is not None and claim.source.canonical == "Anna Berg"
+
+
+# --- reported speech -----------------------------------------------------------------------------
+
+
+def test_said_that() -> None:
+    text = "Defence Minister Kim Yong-hyun said that 3,000 troops had been deployed."
+    claim = only(claims(text, [ent(text, "Kim Yong-hyun", "person")]))
+    assert claim.source is not None
+    assert claim.source.text == "Defence Minister Kim Yong-hyun"
+    assert (claim.source.kind, claim.source.canonical) == ("person", "Kim Yong-hyun")
+    assert claim.cue is not None and claim.cue.text == "said"
+    assert claim.content.text == "that 3,000 troops had been deployed"
+    assert (claim.start, claim.end) == (0, len(text))
+
+
+def test_said_without_that() -> None:
+    text = "Officials said the bridge would reopen on Friday."
+    claim = only(claims(text))
+    assert claim.content.text == "the bridge would reopen on Friday"
+    assert claim.source is not None and (claim.source.text, claim.source.kind) == (
+        "Officials",
+        "unnamed",
+    )
+
+
+def test_clause_then_officials_said() -> None:
+    text = "The troops will arrive by Friday, officials said."
+    claim = only(claims(text))
+    assert claim.content.text == "The troops will arrive by Friday"
+    assert claim.source is not None and claim.source.text == "officials"
+
+
+def test_clause_then_the_agency_reported_resolves_the_agency() -> None:
+    text = (
+        "Yonhap news agency first carried the figures.\n"
+        "About 1,500 soldiers have already arrived in Vladivostok, the agency reported."
+    )
+    entities = [ent(text, "Yonhap", "media"), ent(text, "Vladivostok", "place")]
+    claim = by_cue(claims(text, entities), "reported")
+    assert claim.content.text == "About 1,500 soldiers have already arrived in Vladivostok"
+    assert claim.source is not None and claim.source.text == "the agency"
+    assert (claim.source.kind, claim.source.canonical) == ("media", "Yonhap")
+    assert claim.text == text.split("\n")[1]
+
+
+def test_told_reporters() -> None:
+    text = "Mr. Austin told reporters that the troops were moving toward the front."
+    claim = only(claims(text, [ent(text, "Austin", "place")]))
+    assert claim.cue is not None and claim.cue.text == "told"
+    assert claim.content.text == "that the troops were moving toward the front"
+    assert claim.source is not None and claim.source.text == "Mr. Austin"
+    assert claim.source.kind == "person"  # the title wins over a wrong NER label
+
+
+def test_parenthetical_said_splits_the_clause() -> None:
+    text = "On the eastern front, he said, the lines have barely moved."
+    found = claims(text)
+    assert [c.content.text for c in found] == [
+        "On the eastern front",
+        "the lines have barely moved",
+    ]
+
+
+def test_as_police_said() -> None:
+    text = "The driver had no licence, as police have said."
+    claim = only(claims(text))
+    assert claim.content.text == "The driver had no licence"
+    assert claim.source is not None and claim.source.text == "police"
+    assert claim.source.kind == "government"
+
+
+def test_relative_clause_cue_leaves_the_relative_word_out() -> None:
+    text = "He criticised the donations, which he said were bought with favours."
+    claim = by_cue(claims(text), "said")
+    assert claim.content.text == "were bought with favours"
+
+
+def test_participle_shares_the_speaker_and_leaves_the_clause() -> None:
+    text = "Mark Rutte confirmed that troops were in Kursk, calling it a dangerous escalation."
+    found = claims(text, [ent(text, "Mark Rutte", "person")])
+    assert by_cue(found, "confirmed").content.text == "that troops were in Kursk"
+    calling = by_cue(found, "calling")
+    assert calling.source is not None and calling.source.canonical == "Mark Rutte"
+
+
+def test_it_resolves_to_the_body_that_spoke() -> None:
+    text = (
+        "The foreign ministry said any deployment would be lawful.\n"
+        "It did not confirm whether troops had been sent."
+    )
+    claim = by_cue(claims(text, []), "confirm")
+    assert claim.source is not None and claim.source.text == "It"
+    assert (claim.source.kind, claim.source.canonical) == ("government", "foreign ministry")
+    assert claim.certainty == "speculative"  # "did not confirm"
+
+
+def test_according_to() -> None:
+    text = "About 11,000 soldiers are in Kursk, according to the Pentagon."
+    claim = only(claims(text, []))
+    assert claim.cue is not None and claim.cue.text == "according to"
+    assert claim.source is not None and claim.source.text == "the Pentagon"
+    assert (claim.source.kind, claim.source.canonical) == ("government", "Pentagon")
+    assert claim.content.text == "About 11,000 soldiers are in Kursk"
+
+
+def test_as_per() -> None:
+    text = "As per the defence ministry, the drills will continue until Sunday."
+    claim = only(claims(text, []))
+    assert claim.cue is not None and claim.cue.text == "As per"
+    assert claim.source is not None and claim.source.text == "the defence ministry"
+    assert claim.source.kind == "government"
+    assert claim.content.text == "the drills will continue until Sunday"
+
+
+CUE_CASES = [
+    ("estimated", "estimated"),
+    ("believes", "estimated"),
+    ("warned", "reported"),
+    ("confirmed", "confirmed"),
+    ("denied", "denied"),
+    ("disclosed", "reported"),
+    ("mentioned", "reported"),
+    ("added", "reported"),
+    ("stated", "reported"),
+    ("claimed", "reported"),
+    ("reported", "reported"),
+    ("noted", "reported"),
+    ("announced", "reported"),
+    ("insisted", "reported"),
+    ("assessed", "estimated"),
+]
+
+
+@pytest.mark.parametrize(("verb", "certainty"), CUE_CASES)
+def test_cue_verbs_and_their_certainty(verb: str, certainty: str) -> None:
+    text = f"The ministry {verb} that the convoy had reached the port."
+    claim = only(claims(text))
+    assert claim.cue is not None and claim.cue.text == verb
+    assert claim.content.text == "that the convoy had reached the port"
+    assert claim.source is not None and claim.source.text == "The ministry"
+    assert claim.source.kind == "government"
+    assert claim.certainty == certainty
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content", "certainty"),
+    [
+        (
+            "Analysts suspect that the shipments began in August.",
+            "suspect",
+            "that the shipments began in August",
+            "speculative",
+        ),
+        (
+            "The minister expressed concern that the talks would fail.",
+            "expressed",
+            "concern that the talks would fail",
+            "reported",
+        ),
+        (
+            "The commander told the newspaper that the unit had withdrawn.",
+            "told",
+            "that the unit had withdrawn",
+            "reported",
+        ),
+    ],
+)
+def test_more_cue_verbs(text: str, cue: str, content: str, certainty: str) -> None:
+    claim = only(claims(text))
+    assert claim.cue is not None and claim.cue.text == cue
+    assert claim.content.text == content
+    assert claim.certainty == certainty
+
+
+# --- sources that are not the subject ------------------------------------------------------------
+
+
+def test_experts_such_as_x_warn() -> None:
+    text = "Experts such as Victor Cha warn that the deployment could escalate the war."
+    claim = only(claims(text, [ent(text, "Victor Cha", "person")]))
+    assert claim.source is not None and claim.source.text == "Victor Cha"
+    assert (claim.source.kind, claim.source.canonical) == ("person", "Victor Cha")
+    assert claim.certainty == "speculative"
+
+
+def test_nested_source_office_of_a_person() -> None:
+    text = (
+        "As per an announcement from the office of President Yoon Suk Yeol, the army is on alert."
+    )
+    claim = only(claims(text, [ent(text, "Yoon Suk Yeol", "person")]))
+    assert claim.source is not None
+    assert claim.source.text == "the office of President Yoon Suk Yeol"
+    assert (claim.source.kind, claim.source.canonical) == ("government", "Yoon Suk Yeol's office")
+    assert claim.content.text == "the army is on alert"
+
+
+def test_citing_outlet_gives_the_cited_source() -> None:
+    text = "Reuters, citing South Korea's spy agency, reported that 3,000 soldiers had been sent."
+    entities = [ent(text, "Reuters", "media"), ent(text, "South Korea", "place")]
+    claim = only(claims(text, entities))
+    assert claim.source is not None and claim.source.text == "South Korea's spy agency"
+    assert claim.source.kind == "government"
+    assert claim.content.text == "that 3,000 soldiers had been sent"
+
+
+def test_pronoun_resolves_to_the_latest_person() -> None:
+    text = "Pentagon spokesman Patrick Ryder briefed the press on Tuesday.\nHe added that the troops were moving."
+    entities = [ent(text, "Pentagon", "government"), ent(text, "Patrick Ryder", "person")]
+    claim = by_cue(claims(text, entities), "added")
+    assert claim.source is not None and claim.source.text == "He"
+    assert (claim.source.kind, claim.source.canonical) == ("person", "Patrick Ryder")
+    assert claim.text == "He added that the troops were moving."
+
+
+def test_she_skips_a_man() -> None:
+    text = "Ms. Choe Son Hui met Sergei Lavrov in Moscow.\nShe said the talks were productive."
+    entities = [ent(text, "Choe Son Hui", "person"), ent(text, "Sergei Lavrov", "person")]
+    claim = by_cue(claims(text, entities), "said")
+    assert claim.source is not None and claim.source.canonical == "Choe Son Hui"
+
+
+def test_role_noun_resolves_to_the_person_with_that_role() -> None:
+    text = "Patrick Ryder, the Pentagon spokesman, briefed the press.\nThe spokesman said the troops were moving."
+    claim = by_cue(claims(text, [ent(text, "Patrick Ryder", "person")]), "said")
+    assert claim.source is not None and claim.source.text == "The spokesman"
+    assert (claim.source.kind, claim.source.canonical) == ("person", "Patrick Ryder")
+
+
+def test_role_noun_without_a_person_is_unnamed() -> None:
+    text = "The spokesperson said the convoy had left."
+    claim = only(claims(text, []))
+    assert claim.source is not None
+    assert (claim.source.kind, claim.source.canonical) == ("unnamed", None)
+
+
+# --- no agent, or not a person -------------------------------------------------------------------
+
+
+def test_it_is_estimated_has_no_source() -> None:
+    text = "It is estimated that 10,000 troops were sent."
+    claim = only(claims(text))
+    assert claim.source is None
+    assert claim.cue is not None and claim.cue.text == "estimated"
+    assert claim.content.text == "that 10,000 troops were sent"
+    assert claim.certainty == "estimated"
+
+
+def test_new_reports_suggest_has_no_source() -> None:
+    text = "New reports suggest the number could be as high as 100,000."
+    claim = only(claims(text))
+    assert claim.source is None
+    assert claim.cue is not None and claim.cue.text == "suggest"
+    assert claim.certainty == "speculative"
+
+
+def test_it_was_reported_has_no_source() -> None:
+    claim = only(claims("It was reported that the soldiers had crossed the border."))
+    assert claim.source is None
+    assert claim.cue is not None and claim.cue.text == "reported"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Evidence suggests that the soldiers are in Kursk.",
+        "Videos appear to show soldiers training near the border.",
+        "Satellite data shows that the base has expanded.",
+    ],
+)
+def test_non_sources_are_never_people(text: str) -> None:
+    claim = only(claims(text))
+    assert claim.source is None or claim.source.kind == "document"
+
+
+def test_videos_appear_to_show_is_speculative() -> None:
+    claim = only(claims("Videos appear to show soldiers training near the border."))
+    assert claim.cue is not None and claim.cue.text == "show"
+    assert claim.certainty == "speculative"
+
+
+# --- kinds and certainty -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "kind"),
+    [
+        (
+            "Samsung said that its factories were running.",
+            [("Samsung", "organization")],
+            "organization",
+        ),
+        ("The Kremlin denied that any troops had been sent.", [], "government"),
+        ("Pyongyang said the drills were defensive.", [], "government"),
+        ("The White House said the aid would continue.", [], "government"),
+        ("Yonhap reported that the drills had ended.", [], "media"),
+        ("KCNA said the launch was a success.", [], "media"),
+        ("It was reported by the newspaper that the port had closed.", [], "media"),
+        ("South Korea's spy agency said 1,500 soldiers had left.", [], "government"),
+        # officials of a named body speak for it: kind and canonical come from the body
+        ("Pentagon officials said the soldiers were in Kursk.", [], "government"),
+        ("Officials said the soldiers were in Kursk.", [], "unnamed"),
+        ("The report said the factory had closed.", [], "document"),
+        ("A source said the convoy left at dawn.", [], "unnamed"),
+        ("Analysts said the sanctions were working.", [], "unnamed"),
+    ],
+)
+def test_source_kinds(text: str, entities: list[tuple[str, EntityLabel]], kind: str) -> None:
+    claim = only(claims(text, [ent(text, name, label) for name, label in entities]))
+    assert claim.source is not None and claim.source.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "certainty"),
+    [
+        ("The ministry confirmed that two ships had docked.", "confirmed"),
+        ("Officials said the toll could be as high as 400.", "speculative"),
+        ("Officials said the number of dead may rise.", "speculative"),
+        ("Officials said the unconfirmed toll was 40.", "speculative"),
+        ("Official confirmation of the toll is still pending, the ministry said.", "speculative"),
+        ("The soldiers reportedly said they had been deceived.", "speculative"),
+        ("The ministry dismissed the reports as fake news.", "denied"),
+        ("The embassy said the claims were not true.", "denied"),
+        ("The ministry rejected the figures.", "denied"),
+        ("Analysts believe that 12,000 troops were sent.", "estimated"),
+    ],
+)
+def test_certainty(text: str, certainty: str) -> None:
+    assert only(claims(text)).certainty == certainty
+
+
+def test_hedge_in_the_source_makes_it_speculative() -> None:
+    claim = only(claims("Unconfirmed reports said the general had been killed."))
+    assert claim.certainty == "speculative"
+
+
+def test_stance_verb_needs_someone_as_subject() -> None:
+    assert claims("The new plan raises taxes on fuel.") == []
+    text = "Senator Lee raised concerns about the fuel tax."
+    claim = only(claims(text, [ent(text, "Lee", "person")]))
+    assert claim.cue is not None and claim.cue.text == "raised"
+
+
+def test_may_the_month_is_not_a_hedge() -> None:
+    text = "Officials said the bridge had reopened in May."
+    assert only(claims(text)).certainty == "reported"
+
+
+# --- robustness ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\n\n", "“", '"', "” said", "said", "according to", ": :", "“a\n\n“b\n\n“c", "''x''"],
+)
+def test_odd_inputs_do_not_raise(text: str) -> None:
+    claims(text, [])
+
+
+def test_entities_out_of_range_are_ignored() -> None:
+    text = "Officials said the bridge had reopened."
+    bad = [Entity("x", 500, 510, "person", "x"), Entity("y", -3, 2, "person", "y")]
+    assert only(claims(text, bad)).source is not None
+
+
+WORDS = [
+    "said",
+    "he",
+    "she",
+    "Kim",
+    "the",
+    "ministry",
+    "troops",
+    "according",
+    "to",
+    "as",
+    "per",
+    "that",
+    "could",
+    "denied",
+    "reported",
+    "Reuters",
+    "citing",
+    "1,000",
+    "officials",
+    "told",
+]
+PIECES = st.sampled_from([*WORDS, "“", "”", '"', "''", ",", ".", ":", "―", "\n", "\n\n", " "])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PIECES, max_size=40))
+def test_any_text_gives_consistent_spans(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    doc = parse(text)
+    entities = find_entities(doc)
+    for claim in find_attributions(doc, entities):
+        assert_consistent(claim, text)
+        assert 0 <= claim.start <= claim.end <= len(text)
+        assert claim.certainty in {"confirmed", "reported", "estimated", "speculative", "denied"}
+        if claim.source is not None:
+            assert claim.source.kind in {
+                "person",
+                "organization",
+                "government",
+                "media",
+                "document",
+                "unnamed",
+            }
