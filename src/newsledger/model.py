@@ -284,3 +284,167 @@ class Extraction:
             "places": [p.to_json() for p in self.places],
             "claims": [c.to_json() for c in self.claims],
         }
+
+
+# --- Reconciliation records ---------------------------------------------------------------------
+# What the reconcile stage makes of many extractions, and what the briefing renders. Every value
+# and every timeline entry carries citations back to a span of a stored document.
+
+FactStatus = Literal["corroborated", "single-source", "disputed", "changing"]
+ChangeKind = Literal[
+    "new_story", "new_fact", "new_value", "status_changed", "new_event", "new_source"
+]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One source span behind a value or an event: which document, who said it, where."""
+
+    document: str
+    outlet: str | None
+    published: str | None
+    source: str | None
+    start: int
+    end: int
+    quote: str
+    url: str | None = None
+    origin: str | None = None
+    certainty: Certainty = "reported"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FactValue:
+    """One reading of a fact (a number, a range, or a vague amount) and who reports it."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str | None
+    approximate: bool
+    vague: bool
+    text: str
+    as_of: str | None
+    certainty: Certainty
+    sources: tuple[Citation, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["sources"] = [c.to_json() for c in self.sources]
+        return data
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Claims about one measured thing (what is counted, where, per what) within one story.
+
+    ``origins`` are the independent origins behind the values (a wire copy or an outlet citing
+    an agency counts as that agency), so corroboration counts origins, not articles.
+    """
+
+    id: str
+    story: str
+    label: str
+    what: str
+    where: str | None
+    per: str | None
+    unit: str | None
+    status: FactStatus
+    values: tuple[FactValue, ...]
+    origins: tuple[str, ...]
+    outlets: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["values"] = [v.to_json() for v in self.values]
+        return data
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A dated event (the event's own date where one is stated) with its supporting claims."""
+
+    date: str
+    text: str
+    sources: tuple[Citation, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.date,
+            "text": self.text,
+            "sources": [c.to_json() for c in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Everything one source said in a story ("who said what")."""
+
+    name: str
+    kind: SourceKind
+    aliases: tuple[str, ...]
+    claims: tuple[Citation, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["claims"] = [c.to_json() for c in self.claims]
+        return data
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing that changed between two briefings or two watch passes."""
+
+    kind: ChangeKind
+    story: str
+    fact: str | None
+    before: Any
+    after: Any
+    sources: tuple[Citation, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["sources"] = [c.to_json() for c in self.sources]
+        return data
+
+
+@dataclass(frozen=True)
+class StoryBrief:
+    """The "What we know" of one story."""
+
+    id: str
+    title: str
+    documents: tuple[Document, ...]
+    facts: tuple[Fact, ...]
+    timeline: tuple[TimelineEntry, ...]
+    people: tuple[Speaker, ...]
+    contradictions: tuple[Fact, ...]
+    changes: tuple[Change, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "documents": [
+                {k: d.to_json()[k] for k in ("id", "title", "outlet", "published", "url", "path")}
+                for d in self.documents
+            ],
+            "facts": [f.to_json() for f in self.facts],
+            "timeline": [t.to_json() for t in self.timeline],
+            "people": [p.to_json() for p in self.people],
+            "contradictions": [f.id for f in self.contradictions],
+            "changes": [c.to_json() for c in self.changes],
+        }
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Every story's brief at one moment; stored as a snapshot so the next can say what changed."""
+
+    generated: str
+    stories: tuple[StoryBrief, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"generated": self.generated, "stories": [s.to_json() for s in self.stories]}
