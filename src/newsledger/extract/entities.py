@@ -20,6 +20,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from newsledger.extract import aliases
 from newsledger.extract.places import is_place
 from newsledger.model import Entity, EntityLabel
 
@@ -90,9 +91,12 @@ class EntityFixes:
         return doc
 
     def _relabel(self, ent: Span, doc: Doc) -> Span | None:
-        ent = _trim(ent)
-        if ent is None:
+        if ent.label_ not in _MODEL_LABELS | _MISTAKEN_FOR_NAMES:
+            return ent  # dates, times and numbers are for the other finders, untouched
+        trimmed = _trim(ent)
+        if trimmed is None:
             return None
+        ent = trimmed
         text = ent.text
         words = vocab()
         if (
@@ -358,7 +362,7 @@ def find_entities(doc: Doc) -> list[Entity]:
             m.span.start_char,
             m.span.end_char,
             m.label,
-            m.canonical,
+            m.canonical if m.label == "place" else aliases.canonical(m.canonical),
             m.role,
             m.country,
         )

@@ -1,0 +1,47 @@
+"""Canonical names for actors news names in many ways, from a curated table.
+
+In-document resolution ("Ryder" -> "Pat Ryder") cannot know that "South Korea's spy agency" is
+the National Intelligence Service or that "Zelenskyy" and "Zelensky" are one man; a small table
+of common state actors and much-cited people, kept as data, does. Names not in the table are
+returned unchanged, so the table only ever merges what it knows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+
+_NOISE = re.compile(r"['’]s\b|[.\-–]")
+
+
+def key(name: str) -> str:
+    """The form names are compared in: lower case, no article, possessive, hyphen or dot."""
+    lowered = _NOISE.sub(lambda m: "" if m.group(0) in {".", "'s", "’s"} else " ", name.lower())
+    words = lowered.split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, str]:
+    text = resources.files("newsledger.extract").joinpath("data/aliases.json").read_text("utf-8")
+    table: dict[str, str] = {}
+    for canonical, variants in json.loads(text).items():
+        if canonical.startswith("_"):
+            continue
+        for variant in (canonical, *variants):
+            table[key(variant)] = canonical
+    return table
+
+
+def lookup(name: str) -> str | None:
+    """The table's canonical name for ``name``, or ``None`` when the table does not know it."""
+    return _table().get(key(name))
+
+
+def canonical(name: str) -> str:
+    """The table's canonical name for ``name``, or ``name`` itself when the table has none."""
+    return lookup(name) or name
