@@ -203,6 +203,8 @@ class Predictions:
     times: list[PTime] = field(default_factory=list)
     entities: list[PEntity] = field(default_factory=list)
     sources: list[PSource] = field(default_factory=list)
+    #: The publication date the system anchored relative dates on.
+    published: str | None = None
 
 
 def _number(value: Any) -> float | None:
@@ -219,7 +221,7 @@ def source_name(source: JSON | None) -> str | None:
 
 def parse_prediction(extraction: JSON, offsets: OffsetMap) -> Predictions:
     """The ``extract --json`` object of one document, spans mapped into the gold's anchor."""
-    found = Predictions()
+    found = Predictions(published=(extraction.get("document") or {}).get("published"))
     seen_times: set[Span] = set()
     seen_sources: set[Span] = set()
     for item in extraction.get("entities", []):
@@ -452,6 +454,9 @@ class Tally:
     date: Counts = field(default_factory=Counts)
     date_span: Counts = field(default_factory=Counts)
     date_resolved: Share = field(default_factory=Share)
+    #: The same share, only over documents whose publication date ingest recovered as the
+    #: gold's anchor: resolving cannot be right when the anchor itself is unknown or wrong.
+    date_resolved_anchored: Share = field(default_factory=Share)
     entity: Counts = field(default_factory=Counts)
     entity_untyped: Counts = field(default_factory=Counts)
     entity_span: Counts = field(default_factory=Counts)
@@ -467,6 +472,7 @@ class Tally:
             "date": self.date.scores(),
             "date_span": self.date_span.scores(),
             "date_resolved_accuracy": self.date_resolved.scores(),
+            "date_resolved_accuracy_anchored": self.date_resolved_anchored.scores(),
             "entity": self.entity.scores(),
             "entity_untyped": self.entity_untyped.scores(),
             "entity_span": self.entity_span.scores(),
@@ -541,8 +547,11 @@ def _score_dates(gold: JSON, pred: Predictions, tally: Tally, verbose: bool) -> 
         _report(tally.errors, gold["id"], "date", dates, pred.times, pairs)
     _count(tally.date_span, dates, pred.times, _any)
     hit = {i for i, _ in pairs}
+    anchored = pred.published is not None and pred.published == gold.get("published")
     for i in range(len(dates)):
         tally.date_resolved.add(i in hit)
+        if anchored:
+            tally.date_resolved_anchored.add(i in hit)
 
 
 _UNIT_ALIASES = {
@@ -925,6 +934,7 @@ def _print(results: JSON) -> None:
         print(f"    source                  {_prf(scores['source'])}")
         print(f"    date (value)            {_prf(scores['date'])}")
         print(f"    date resolved accuracy  {scores['date_resolved_accuracy']}")
+        print(f"      where anchor known    {scores['date_resolved_accuracy_anchored']}")
         print(f"    entity                  {_prf(scores['entity'])}")
         print(f"    entity untyped          {_prf(scores['entity_untyped'])}")
         for error in scores.get("errors", []):

@@ -8,7 +8,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -79,10 +81,32 @@ def test_extract_prints_contract_document_objects() -> None:
     assert len(lines) >= 10
     for record in lines:
         document = record["document"]
-        assert set(record) == {"document", "entities", "times", "claims"}
+        assert {"document", "entities", "times", "claims"} <= set(record)
         assert {"id", "url", "path", "title", "outlet", "published", "body"} <= set(document)
         assert len(document["id"]) == 64
+        assert_offsets_index_body(record)
     assert sum(1 for r in lines if r["document"]["duplicate_of"]) == 1
+    claims = [c for r in lines for c in r["claims"]]
+    assert any(c["source"] and c["quantities"] for c in claims)
+
+
+def _spans(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield from record["entities"]
+    yield from record["times"]
+    for claim in record["claims"]:
+        yield claim
+        yield claim["content"]
+        yield from (x for x in (claim["source"], claim["cue"]) if x)
+        yield from claim["quantities"]
+        yield from claim["when"]
+        yield from claim["where"]
+
+
+def assert_offsets_index_body(record: dict[str, Any]) -> None:
+    """Every span of ``extract --json`` is the text at its offsets in the body (the contract)."""
+    body = record["document"]["body"]
+    for span in _spans(record):
+        assert body[span["start"] : span["end"]] == span["text"], span
 
 
 @pytest.mark.slow

@@ -136,10 +136,9 @@ def extract(
     Failed inputs are named on standard error; exit 1 when some failed.
     """
     limits = _limits(max_file_size, max_decompressed_size, max_records, allow_private_addresses)
-    documents, failures = pipeline.extract(paths, limits)
-    for document in documents:
-        record = {"document": document.to_json(), "entities": [], "times": [], "claims": []}
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    extractions, failures = pipeline.extract(paths, limits)
+    for extraction in extractions:
+        sys.stdout.write(json.dumps(extraction.to_json(), ensure_ascii=False) + "\n")
     for failure in failures:
         console.print(f"failed {failure}", markup=False)
     raise typer.Exit(1 if failures else 0)

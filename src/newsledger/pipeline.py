@@ -6,13 +6,13 @@ copies are linked and outcomes are counted the same way everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from newsledger.config import Limits
 from newsledger.ingest import read, read_one
 from newsledger.ingest.dedup import NearDuplicates, Signature, signature
-from newsledger.model import Document, Failure
+from newsledger.model import Document, Extraction, Failure
 from newsledger.store import Store
 
 
@@ -60,7 +60,12 @@ def ingest(
     limits: Limits,
     done: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Read each input and store every new document in its own transaction."""
+    """Read each input, extract each new document, and store it with its extraction.
+
+    Each document is stored with everything extracted from it in its own transaction.
+    """
+    from newsledger.extract.claims import extract as extract_document
+
     report = IngestReport()
     index = load_index(store)
     for item in inputs:
@@ -72,7 +77,8 @@ def ingest(
                 report.duplicate += 1
             else:
                 document, sig, relinked = link(index, result)
-                store.add(document, sig.to_bytes(), sig.shingles, relinked)
+                extraction = extract_document(document)
+                store.add(document, sig.to_bytes(), sig.shingles, relinked, extraction)
                 report.ingested += 1
                 report.near_duplicate += bool(document.duplicate_of or relinked)
         if done:
@@ -80,7 +86,7 @@ def ingest(
     return report
 
 
-def extract(inputs: Iterable[str], limits: Limits) -> tuple[list[Document], list[Failure]]:
+def read_documents(inputs: Iterable[str], limits: Limits) -> tuple[list[Document], list[Failure]]:
     """All documents of the inputs, in memory, each once, copies linked to their origin."""
     index = NearDuplicates()
     found: dict[str, Document] = {}
@@ -95,3 +101,11 @@ def extract(inputs: Iterable[str], limits: Limits) -> tuple[list[Document], list
             for other in relinked:
                 found[other] = replace(found[other], duplicate_of=origin)
     return list(found.values()), failures
+
+
+def extract(inputs: Iterable[str], limits: Limits) -> tuple[Iterator[Extraction], list[Failure]]:
+    """Read the inputs in memory and extract every document (streamed, in input order)."""
+    from newsledger.extract.claims import extract_many
+
+    documents, failures = read_documents(inputs, limits)
+    return extract_many(documents), failures

@@ -1,1 +1,223 @@
-"""Extract: entities, attributed claims, quantities and dates from clean documents (next issue)."""
+"""Claims of a document: every finder run on one parse, figures attached to their claims.
+
+One public entry point, :func:`extract`, takes a :class:`~newsledger.model.Document` and returns an
+:class:`~newsledger.model.Extraction` whose every offset indexes ``document.body``. Each finder
+works on the same parsed ``Doc``; this module only parses (in bounded chunks, so a 2 MB paragraph
+neither exceeds spaCy's limit nor its memory) and attaches figures, dates and places to the claim
+whose sentence holds them. A figure no attribution covers becomes a claim of the outlet's own
+(``source`` and ``cue`` both ``None``), so no figure is silently dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from spacy.tokens import Doc
+
+from newsledger.extract import aliases
+from newsledger.extract.attribution import find_attributions, own_certainty
+from newsledger.extract.entities import find_entities
+from newsledger.extract.nlp import get_nlp
+from newsledger.extract.places import find_places
+from newsledger.extract.quantities import find_quantities
+from newsledger.extract.times import find_times
+from newsledger.model import Claim, Document, Entity, Extraction, Quantity, Source, Span
+
+__all__ = ["extract", "extract_many"]
+
+#: Largest piece parsed at once. Articles are far shorter; a longer body (a dump of tables, a
+#: scraped page with no line breaks) is cut at a line or sentence end near this size.
+CHUNK_CHARS = 100_000
+_BREAK = re.compile(r"\n|(?<=[.!?])\s")
+
+T = TypeVar("T")
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """``(offset, piece)`` pairs covering ``text``, cut at line or sentence ends when possible."""
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            breaks = [m.end() for m in _BREAK.finditer(text, start + size // 2, end)]
+            end = breaks[-1] if breaks else end
+        yield start, text[start:end]
+        start = end
+
+
+def shift(item: T, delta: int) -> T:
+    """The record with every ``start``/``end`` inside it moved by ``delta``."""
+    if delta == 0 or not dataclasses.is_dataclass(item) or isinstance(item, type):
+        return item
+    changes: dict[str, Any] = {}
+    for field in dataclasses.fields(item):
+        value = getattr(item, field.name)
+        if field.name in {"start", "end"} and isinstance(value, int):
+            changes[field.name] = value + delta
+        elif isinstance(value, tuple):
+            changes[field.name] = tuple(shift(v, delta) for v in value)
+        elif dataclasses.is_dataclass(value):
+            changes[field.name] = shift(value, delta)
+    return dataclasses.replace(item, **changes)
+
+
+def _inside(item: Any, outer: Claim | Span) -> bool:
+    return bool(outer.start <= item.start and item.end <= outer.end)
+
+
+def _own_claims(doc: Doc, quantities: Sequence[Quantity], claims: Sequence[Claim]) -> list[Claim]:
+    """A claim of the outlet's own for each sentence with a figure no attribution covers."""
+    loose = [q for q in quantities if not any(_inside(q, c) for c in claims)]
+    sentences: dict[int, Claim] = {}
+    for quantity in loose:
+        sentence = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
+        if sentence is None or sentence.sent.start_char in sentences:
+            continue
+        sent = sentence.sent
+        text = sent.text.rstrip()
+        span = Span(text, sent.start_char, sent.start_char + len(text))
+        sentences[sent.start_char] = Claim(
+            text, span.start, span.end, None, None, span, own_certainty(text)
+        )
+    return list(sentences.values())
+
+
+def _owner(quantity: Quantity, claims: Sequence[Claim]) -> int | None:
+    """The one claim a figure belongs to: the narrowest content that holds it, else the
+    narrowest claim around it.
+
+    One sentence often carries several attributions ("the White House said ..., while Zelensky
+    put it at ..."); each figure is attributed once, to the claim whose content states it.
+    """
+
+    def size(i: int, span: Span | Claim) -> tuple[int, int]:
+        return (span.end - span.start, i)
+
+    in_content = [size(i, c.content) for i, c in enumerate(claims) if _inside(quantity, c.content)]
+    if in_content:
+        return min(in_content)[1]
+    around = [size(i, c) for i, c in enumerate(claims) if _inside(quantity, c)]
+    return min(around)[1] if around else None
+
+
+def _attach(
+    claims: Sequence[Claim], found: Extraction, quantities: Sequence[Quantity]
+) -> list[Claim]:
+    owned: dict[int, list[Quantity]] = {}
+    for quantity in quantities:
+        owner = _owner(quantity, claims)
+        if owner is not None:
+            owned.setdefault(owner, []).append(quantity)
+    return [
+        dataclasses.replace(
+            claim,
+            quantities=tuple(owned.get(i, ())),
+            when=tuple(t for t in found.times if _inside(t, claim)),
+            where=tuple(p for p in found.places if _inside(p, claim)),
+        )
+        for i, claim in enumerate(claims)
+    ]
+
+
+def _person_named(source: Source, entities: Sequence[Entity]) -> str | None:
+    """The canonical name of the person a source mention names ("Ms Ondrasek", "Supt. Owen
+    Tallis"): the person entity inside the mention, else one with the same surname."""
+    people = [e for e in entities if e.label == "person"]
+    inside = [e for e in people if source.start <= e.start and e.end <= source.end]
+    if inside:
+        return inside[-1].canonical
+    words = (source.canonical or source.text).split()
+    surname = words[-1] if words else ""
+    same = {e.canonical for e in people if e.canonical.split()[-1:] == [surname]}
+    return same.pop() if len(same) == 1 else None
+
+
+def _canonical_source(claim: Claim, entities: Sequence[Entity]) -> Claim:
+    """The source under its full name: the person it names, or what the alias table calls it.
+
+    The table also names sources that are no entity at all ("Ukrainian military intelligence"
+    is a demonym and two nouns to the model), so the source's own text is looked up too.
+    """
+    source = claim.source
+    if source is None or source.kind == "unnamed":
+        return claim
+    known = aliases.lookup(source.canonical or "") or aliases.lookup(source.text)
+    if known is None and source.kind == "person":
+        known = _person_named(source, entities)
+    if known is None:
+        return claim
+    return dataclasses.replace(claim, source=dataclasses.replace(source, canonical=known))
+
+
+def _says_something(claim: Claim) -> bool:
+    """A content of one bare word ("three are confirmed dead": content "dead") is a participle
+    read as a cue, not a statement; quotes are kept whatever their length."""
+    text = claim.content.text.strip()
+    return len(text.split()) > 1 or text[:1] in "\"“‘'"
+
+
+def _extract_doc(document: Document, doc: Doc) -> Extraction:
+    """Everything found in one parsed piece, offsets relative to that piece."""
+    entities = find_entities(doc)
+    found = Extraction(
+        document,
+        entities=tuple(entities),
+        times=tuple(find_times(doc, document.published.value)),
+        places=tuple(find_places(doc)),
+    )
+    quantities = find_quantities(doc)
+    claims = [
+        _canonical_source(c, entities)
+        for c in find_attributions(doc, entities)
+        if _says_something(c)
+    ]
+    claims = [*claims, *_own_claims(doc, quantities, claims)]
+    ordered = sorted(claims, key=lambda c: (c.start, c.end))
+    return dataclasses.replace(found, claims=tuple(_attach(ordered, found, quantities)))
+
+
+def _merge(document: Document, parts: list[tuple[int, Extraction]]) -> Extraction:
+    return Extraction(
+        document,
+        entities=tuple(shift(e, o) for o, part in parts for e in part.entities),
+        times=tuple(shift(t, o) for o, part in parts for t in part.times),
+        places=tuple(shift(p, o) for o, part in parts for p in part.places),
+        claims=tuple(shift(c, o) for o, part in parts for c in part.claims),
+    )
+
+
+def _pieces(documents: Iterable[Document]) -> Iterator[tuple[Document, int, str]]:
+    for document in documents:
+        # An empty body still gives one (empty) piece, so every document gets an extraction.
+        for offset, text in chunks(document.body) if document.body else [(0, "")]:
+            yield document, offset, text
+
+
+def extract_many(documents: Iterable[Document], batch_size: int = 8) -> Iterator[Extraction]:
+    """Extractions of many documents, streamed: parsed with ``nlp.pipe`` in small batches.
+
+    Memory stays flat however many documents come in: only one document's pieces are held.
+    """
+    pieces, texts = itertools.tee(_pieces(documents))
+    parsed = get_nlp().pipe((text for _, _, text in texts), batch_size=batch_size)
+    current: Document | None = None
+    parts: list[tuple[int, Extraction]] = []
+    for (document, offset, _), doc in zip(pieces, parsed, strict=True):
+        if current is not None and document is not current:
+            yield _merge(current, parts)
+            parts = []
+        current = document
+        parts.append((offset, _extract_doc(document, doc)))
+    if current is not None:
+        yield _merge(current, parts)
+
+
+def extract(document: Document) -> Extraction:
+    """Entities, times, places and claims of one document (offsets into its body)."""
+    for extraction in extract_many([document]):
+        return extraction
+    return Extraction(document)

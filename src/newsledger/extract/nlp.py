@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Any
 
 import spacy
 from spacy.attrs import ORTH
@@ -69,10 +70,11 @@ def get_nlp() -> Language:
     from newsledger.extract.entities import add_entity_ruler
 
     nlp = spacy.load(model_name())
-    infixes = [*nlp.Defaults.infixes, _GLUED_QUOTE]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    tokenizer: Any = nlp.tokenizer
+    infixes = [*(nlp.Defaults.infixes or ()), _GLUED_QUOTE]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     for abbreviation in _ABBREVIATIONS:
-        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
+        tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     nlp.add_pipe("newsledger_line_breaks", before="parser")
     add_entity_ruler(nlp)
     return nlp

@@ -41,6 +41,7 @@ Conventions of the ``Quantity`` records made here (the vocabularies are in ``dat
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 import logging
 import math
@@ -1742,13 +1743,103 @@ def counted_head(counted: str) -> str:
     return words[-1] if words else ""
 
 
+#: Verbs that put a figure on a count named elsewhere in the clause: "put the number of
+#: missing at 90", "the toll has risen to 19", "casualties reached about 3,000".
+_SETTING_VERBS = frozenset(
+    {
+        "put",
+        "estimate",
+        "place",
+        "rise",
+        "reach",
+        "stand",
+        "climb",
+        "increase",
+        "jump",
+        "grow",
+        "total",
+        "number",
+        "hit",
+        "fall",
+        "drop",
+        "raise",
+        "revise",
+        "set",
+        "exceed",
+        "top",
+    }
+)
+_COUNT_WORDS = frozenset({"number", "toll", "count", "tally", "total", "figure"})
+
+
+def _phrase(token: Token) -> str:
+    """A noun with its adjectives and compounds before it ("death toll", "North Korean troops")."""
+    first = token
+    for child in token.lefts:
+        if child.dep_ in {"amod", "compound", "nmod"} and child.i < first.i:
+            first = child
+    return token.doc[first.i : token.i + 1].text
+
+
+def _count_named(noun: Token) -> str | None:
+    """What "the number of X" (or a toll, or plain casualties) counts."""
+    if noun.lemma_.lower() in _COUNT_WORDS:
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                if objects:
+                    return _phrase(objects[0])
+        return _phrase(noun)
+    return _phrase(noun) if noun.pos_ in {"NOUN", "PROPN"} else None
+
+
+def _implied_counted(doc: Doc, quantity: Quantity) -> str | None:
+    """The thing a bare number counts when it is named elsewhere in its clause.
+
+    "About 90 were missing" counts the missing; "put the number of people ... at 100" counts
+    people; "the death toll has risen to 19" counts the death toll. The figure's span is left
+    as it is: the counted words are not next to it.
+    """
+    span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
+    if span is None:
+        return None
+    number = span.root
+    head = number.head
+    if number.dep_ in {"nsubj", "nsubjpass"}:
+        states = [c for c in head.children if c.dep_ in {"acomp", "oprd", "attr"}]
+        words = _vocab().people_states
+        for word in [head, *states]:
+            if word.lower_ in words:
+                return word.lower_
+        return None
+    if number.dep_ == "pobj" and head.lower_ in {"at", "to"} and head.head.pos_ in {"VERB", "AUX"}:
+        verb = head.head
+        if verb.lemma_.lower() not in _SETTING_VERBS:
+            return None
+        for dep in ("dobj", "nsubjpass", "nsubj"):
+            nouns = [c for c in verb.children if c.dep_ == dep]
+            if nouns:
+                return _count_named(nouns[0])
+    return None
+
+
+def _with_implied_counted(doc: Doc, quantity: Quantity) -> Quantity:
+    if quantity.counted is not None or quantity.unit is not None:
+        return quantity
+    counted = _implied_counted(doc, quantity)
+    if counted is None:
+        return quantity
+    people = counted.split()[-1].lower() in _vocab().people_states | _vocab().people_nouns
+    return dataclasses.replace(quantity, counted=counted, unit="people" if people else None)
+
+
 def find_quantities(doc: Doc) -> list[Quantity]:
     """Every figure of a parsed body, in text order; never raises.
 
     Offsets index ``doc.text`` (the body) and ``text == doc.text[start:end]`` always.
     """
     try:
-        return list(_Scanner(doc).run())
+        return [_with_implied_counted(doc, q) for q in _Scanner(doc).run()]
     except Exception:  # a figure-less result is better than a lost document
         log.warning("quantity extraction failed", exc_info=True)
         return []

@@ -19,7 +19,8 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select, updat
 from sqlalchemy.engine import Connection, make_url
 
 from newsledger.config import database_url
-from newsledger.model import DateInfo, Document, Provenance
+from newsledger.model import DateInfo, Document, Extraction, Provenance
+from newsledger.store import extractions
 from newsledger.store.schema import documents, provenance
 
 __all__ = ["Store", "StoredSignature"]
@@ -54,9 +55,18 @@ class Store:
             return found.first() is not None
 
     def add(
-        self, document: Document, signature: bytes, shingles: int, relinked: tuple[str, ...] = ()
+        self,
+        document: Document,
+        signature: bytes,
+        shingles: int,
+        relinked: tuple[str, ...] = (),
+        extraction: Extraction | None = None,
     ) -> None:
-        """Store a new document, its provenance, and move earlier copies' links onto its origin."""
+        """Store a new document with what was extracted from it, in one transaction.
+
+        Earlier copies' links move onto its origin. A crash leaves the document either whole
+        (body, provenance, claims) or absent, never half-written.
+        """
         with self.engine.begin() as connection:
             seq = connection.execute(
                 select(func.coalesce(func.max(documents.c.seq), 0))
@@ -74,6 +84,8 @@ class Store:
                     .where(documents.c.id.in_(relinked))
                     .values(duplicate_of=origin)
                 )
+            if extraction is not None:
+                extractions.save(connection, extraction)
 
     def add_provenance(self, doc_id: str, source: Provenance) -> bool:
         """Record another input holding an article already stored; False when already recorded."""
@@ -122,6 +134,14 @@ class Store:
         with self.engine.connect() as connection:
             rows = connection.execute(query).mappings().all()
             return _document(connection, rows[0]) if len(rows) == 1 else None
+
+    def extraction(self, doc_id: str) -> Extraction | None:
+        """A stored document with its entities, times, places and claims."""
+        document = self.get(doc_id)
+        if document is None:
+            return None
+        with self.engine.connect() as connection:
+            return extractions.load(connection, document)
 
 
 def _engine(url: str) -> Engine:

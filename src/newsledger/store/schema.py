@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -58,3 +61,83 @@ provenance = Table(
 
 Index("ix_provenance_document", provenance.c.document_id)
 Index("ix_documents_published", documents.c.published)
+
+# --- What the extract stage found: one row per item, offsets into documents.body -------------
+
+
+def _span_columns(prefix: str = "") -> list[Column[Any]]:
+    return [
+        Column(f"{prefix}start_char", Integer, nullable=False),
+        Column(f"{prefix}end_char", Integer, nullable=False),
+        Column(f"{prefix}text", Text, nullable=False),
+    ]
+
+
+def _owned(name: str, *columns: Column[Any]) -> Table:
+    """A table of items of one document, deleted with it."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column(
+            "document_id",
+            String(64),
+            ForeignKey("documents.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        *_span_columns(),
+        *columns,
+    )
+
+
+entities = _owned(
+    "entities",
+    Column("label", String(16), nullable=False),
+    Column("canonical", Text, nullable=False),
+    Column("role", Text),
+    Column("country", Text),
+)
+
+times = _owned(
+    "times",
+    Column("date", String(32)),
+    Column("granularity", String(16)),
+)
+
+places = _owned(
+    "places",
+    Column("name", Text),
+    Column("country_code", String(8)),
+    Column("lat", Float),
+    Column("lon", Float),
+)
+
+claims = _owned(
+    "claims",
+    Column("source_kind", String(16)),
+    Column("source_canonical", Text),
+    Column("source_start", Integer),
+    Column("source_end", Integer),
+    Column("source_text", Text),
+    Column("cue_start", Integer),
+    Column("cue_end", Integer),
+    Column("cue_text", Text),
+    Column("content_start", Integer, nullable=False),
+    Column("content_end", Integer, nullable=False),
+    Column("content_text", Text, nullable=False),
+    Column("certainty", String(16), nullable=False),
+)
+
+quantities = _owned(
+    "quantities",
+    Column("claim_id", Integer, ForeignKey("claims.id", ondelete="CASCADE"), index=True),
+    Column("value", Float),
+    Column("low", Float),
+    Column("high", Float),
+    Column("approximate", Boolean, nullable=False),
+    Column("vague", Boolean, nullable=False),
+    Column("unit", Text),
+    Column("counted", Text),
+    Column("per", Text),
+)
