@@ -64,6 +64,7 @@ def ingest(
 
     Each document is stored with everything extracted from it in its own transaction.
     """
+    # Imported here, not at the top: listing or showing documents should not load spaCy.
     from newsledger.extract.claims import extract as extract_document
 
     report = IngestReport()
@@ -105,7 +106,7 @@ def read_documents(inputs: Iterable[str], limits: Limits) -> tuple[list[Document
 
 def extract(inputs: Iterable[str], limits: Limits) -> tuple[Iterator[Extraction], list[Failure]]:
     """Read the inputs in memory and extract every document (streamed, in input order)."""
-    from newsledger.extract.claims import extract_many
+    from newsledger.extract.claims import extract_many  # loads spaCy: only when extracting
 
     documents, failures = read_documents(inputs, limits)
     return extract_many(documents), failures

@@ -1,0 +1,95 @@
+"""The extract stage as a whole: figures owned by one claim, chunking, storage round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsledger.extract.claims import chunks, extract, extract_many, shift
+from newsledger.ingest.document import document_id
+from newsledger.model import DateInfo, Document, Extraction, Quantity, Span
+from newsledger.store import Store
+
+STORY = (
+    "Water authority spokesman Tomas Velde said on Monday that about 300 homes were flooded.\n"
+    "The White House said 40 people were missing, while the mayor put the number at 120.\n"
+    "Relief of $500 per household per month will be paid, the ministry confirmed.\n"
+    "Around 2,000 residents were moved to shelters overnight."
+)
+
+
+def document(body: str, published: str | None = "2025-03-13") -> Document:
+    return Document(
+        document_id(body), body, "Flood", "Valley Times", None, "x.txt", DateInfo(published)
+    )
+
+
+def test_each_figure_belongs_to_exactly_one_claim() -> None:
+    found = extract(document(STORY))
+    owned = [q.start for c in found.claims for q in c.quantities]
+    assert len(owned) == len(set(owned))
+    by_value = {q.value or q.high or q.low: c for c in found.claims for q in c.quantities}
+    assert by_value[40].source is not None and by_value[40].source.canonical == "White House"
+    assert by_value[300].source is not None and by_value[300].source.canonical == "Tomas Velde"
+
+
+def test_figure_nobody_states_is_the_outlets_own_claim() -> None:
+    found = extract(document(STORY))
+    shelters = next(c for c in found.claims if any(q.value == 2000 for q in c.quantities))
+    assert shelters.source is None and shelters.cue is None
+    assert shelters.text == "Around 2,000 residents were moved to shelters overnight."
+
+
+def test_relative_date_of_a_claim_resolves_against_the_publication_date() -> None:
+    found = extract(document(STORY))
+    velde = next(c for c in found.claims if c.source and c.source.canonical == "Tomas Velde")
+    assert [(t.text, t.date) for t in velde.when] == [("Monday", "2025-03-10")]
+
+
+def test_long_body_is_parsed_in_chunks_with_offsets_kept() -> None:
+    body = "\n".join([STORY] * 400)  # about 130,000 characters, over one chunk
+    assert len(list(chunks(body))) > 1
+    found = extract(document(body))
+    assert len([c for c in found.claims if c.source and c.source.canonical == "White House"]) == 400
+    for claim in found.claims:
+        assert body[claim.start : claim.end] == claim.text
+        for q in claim.quantities:
+            assert body[q.start : q.end] == q.text
+
+
+def test_empty_and_odd_bodies_give_an_extraction() -> None:
+    docs = [document(""), document("1 2 3 4 5\n\n\n"), document("Das ist kein Englisch, 12 Leute.")]
+    found = list(extract_many(docs))
+    assert [e.document.id for e in found] == [d.id for d in docs]
+
+
+def test_shift_moves_every_nested_offset() -> None:
+    q = Quantity("40", 5, 7, 40.0)
+    moved = shift(Span("x", 1, 2), 10), shift(q, 3)
+    assert (moved[0].start, moved[0].end, moved[1].start, moved[1].end) == (11, 12, 8, 10)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
+def test_offsets_always_index_the_body(body: str) -> None:
+    found = extract(document(body))
+    for item in [*found.entities, *found.times, *found.places, *found.claims]:
+        assert body[item.start : item.end] == item.text
+    for claim in found.claims:
+        for part in [claim.content, claim.source, claim.cue, *claim.quantities]:
+            if part is not None:
+                assert body[part.start : part.end] == part.text
+
+
+def test_store_keeps_the_extraction_with_its_document(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "s.db"))
+    found = extract(document(STORY))
+    store.add(found.document, b"", 0, (), found)
+    loaded = store.extraction(found.document.id)
+    store.close()
+    assert isinstance(loaded, Extraction)
+    assert loaded.claims == found.claims
+    assert loaded.entities == found.entities
+    assert loaded.times == found.times
