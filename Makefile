@@ -26,7 +26,8 @@ demo: $(STAMP)
 	$(VENV)/bin/newsledger ingest --db $(DEMO_DB) examples/
 	$(VENV)/bin/newsledger extract examples/ --json > demo/extract.jsonl
 	$(VENV)/bin/newsledger documents --db $(DEMO_DB)
-	@echo "Outputs: store $(DEMO_DB); documents as JSON Lines demo/extract.jsonl"
+	$(VENV)/bin/newsledger claims --db $(DEMO_DB)
+	@echo "Outputs: store $(DEMO_DB); documents with entities, dates and claims as JSON Lines demo/extract.jsonl"
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -150,3 +150,22 @@ def _count(db: Path) -> int:
             return int(connection.execute("select count(*) from documents").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
+
+
+def test_ingest_stores_claims_that_claims_lists(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    _write_articles(tmp_path / "in", 3)
+    assert runner.invoke(app, ["ingest", "--db", db, str(tmp_path / "in")]).exit_code == 0
+    result = runner.invoke(app, ["claims", "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 3
+    for record in records:
+        assert_offsets_index_body(record)
+        figures = [q for c in record["claims"] for q in c["quantities"]]
+        assert any(q["unit"] == "containers" or q["counted"] == "containers" for q in figures)
+        harbour = [c for c in record["claims"] if c["source"]]
+        assert harbour and harbour[0]["source"]["canonical"] == "harbour authority"
+        assert harbour[0]["when"][0]["date"] is not None
+    table = runner.invoke(app, ["claims", "--db", db])
+    assert table.exit_code == 0 and "containers" in table.stdout

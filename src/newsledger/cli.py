@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from newsledger import pipeline
 from newsledger.config import Limits
 from newsledger.ingest import expand
-from newsledger.model import Document
+from newsledger.model import Claim, Document, Extraction
 from newsledger.store import Store
 
 app = typer.Typer(
@@ -227,6 +227,47 @@ def show(
         out.print(f"{key:>17}: {data[key]}", markup=False)
     out.print("", markup=False)
     out.print(document.body, markup=False)
+
+
+@app.command("claims")
+def list_claims(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    limit: Annotated[int, typer.Option(help="How many documents to cover.")] = 100,
+    offset: Annotated[int, typer.Option(help="How many documents to skip.")] = 0,
+    figures_only: Annotated[bool, typer.Option(help="Only claims that state a figure.")] = True,
+) -> None:
+    """Who said what: the stored claims of each document, with their figures and dates."""
+    store = _open_store(db)
+    found = [store.extraction(d.id) for d in store.documents(limit=limit, offset=offset)]
+    store.close()
+    extractions = [e for e in found if e is not None]
+    if as_json:
+        sys.stdout.write(
+            "".join(json.dumps(e.to_json(), ensure_ascii=False) + "\n" for e in extractions)
+        )
+        return
+    table = Table(title="claims")
+    for column in ("document", "source", "certainty", "figures", "when"):
+        table.add_column(column, overflow="fold")
+    for extraction in extractions:
+        for claim in extraction.claims:
+            if figures_only and not claim.quantities:
+                continue
+            table.add_row(*_claim_row(extraction, claim))
+    out.print(table, markup=False)
+
+
+def _claim_row(extraction: Extraction, claim: Claim) -> tuple[str, str, str, str, str]:
+    document = extraction.document
+    where = f"{document.outlet or '?'} {document.published.value or '?'}"
+    if claim.source is None:
+        source = "(unnamed)" if claim.cue else "(the outlet)"
+    else:
+        source = claim.source.canonical or claim.source.text
+    figures = "; ".join(q.text for q in claim.quantities)
+    when = "; ".join(f"{t.text}={t.date or '?'}" for t in claim.when)
+    return where, source, claim.certainty, figures, when
 
 
 def main() -> None:

@@ -7,9 +7,11 @@ Finding and resolving are two steps, because each fails differently on news:
   over whole text is never used: it turns "may", "now", "We" and "11th" into dates. Spans that
   overlap are grouped; the widest reading that resolves wins, else the pieces that resolve.
 * **Resolving** (:func:`resolve`) is a pure function of the expression text, the anchor and an
-  optional tense hint. Our own rules cover the relative forms and granularities that news uses
-  ("on Monday", "last week", "in November", "the 1950s", "two weeks ago"); dateparser only
-  resolves the numeric formats left over ("22/03/2013"), against the anchor.
+  optional tense hint, cached per expression. Our own rules, one regex each over the
+  normalised text, cover the relative forms and granularities that news uses ("on Monday",
+  "last week", "in November", "the 1950s", "two weeks ago"); dateparser only reads the numeric
+  forms left over ("22/03/2013"), in both field orders. The tense comes from the parse: the
+  verb governing the span (see ``_tense``).
 
 Conventions (the CLI contract's ``times`` objects):
 
@@ -38,7 +40,12 @@ Relative rules, with ``a`` the anchor:
   year when more than eight months before it; a past-tense verb moves a later month back a
   year, a future one an earlier month forward. A weekday given with the date picks the year.
 * "this/last/next week|month|year|quarter|decade" are calendar units around ``a``; "earlier
-  this month" is this month; "N days/weeks/months/years ago" counts back from ``a``.
+  this month" is this month; "N days/weeks/months/years ago" counts back from ``a``; "the
+  next year", "the following week" and "a month earlier" are relative to some event, not to
+  ``a``, and are dropped.
+* a clock time is on the day written in it or right beside it ("5:03 AM, February 10"), else
+  on ``a``; a season needs a determiner or a year ("last summer", "the winter of 2006-07"):
+  "winter weather" is no date.
 """
 
 from __future__ import annotations
@@ -155,6 +162,8 @@ def _ym(year: int, month: int) -> tuple[int, int]:
 
 def _month_text(year: int, month: int) -> str:
     year, month = _ym(year, month)
+    if not 1 <= year <= 9999:
+        raise ValueError(f"year {year} has no ISO form")
     return f"{year:04d}-{month:02d}"
 
 
@@ -163,6 +172,8 @@ def _month(year: int, month: int) -> Value:
 
 
 def _year(year: int) -> Value:
+    if not 1 <= year <= 9999:
+        raise ValueError(f"year {year} has no ISO form")
     return f"{year:04d}", "year"
 
 
@@ -588,13 +599,15 @@ def _range(left: str, right: str, ctx: _Ctx) -> Value | None:
         end = _apply(right, ctx)
         if end is None or end[1] != "day":
             return None
-        return f"{end[0][:8]}{int(left):02d}/{end[0]}", "range"
+        first = dt.date.fromisoformat(end[0]).replace(day=int(left)).isoformat()
+        return (f"{first}/{end[0]}", "range") if first < end[0] else None
     start = _apply(left, ctx)
     if start is None:
         return None
     if right.isdigit() and len(right) <= 2:
         if start[1] == "day":  # "march 3-5"
-            return f"{start[0]}/{start[0][:8]}{int(right):02d}", "range"
+            last = dt.date.fromisoformat(start[0]).replace(day=int(right)).isoformat()
+            return (f"{start[0]}/{last}", "range") if last > start[0] else None
         if start[1] == "year":  # "1957-58"
             year = int(start[0])
             end_year = year // 100 * 100 + int(right)
