@@ -49,9 +49,9 @@ from newsledger.model import Quantity
         ("3 1/2", Amount(3.5)),
         ("½", Amount(0.5)),
         # spelled-out vague amounts: a range, approximate
-        ("several thousand", Amount(None, 3000, 9000, approximate=True)),
-        ("a few hundred", Amount(None, 200, 500, approximate=True)),
-        ("several", Amount(None, 3, 9, approximate=True)),
+        ("several thousand", Amount(None, 3000, 9000, approximate=True, vague=True)),
+        ("a few hundred", Amount(None, 200, 500, approximate=True, vague=True)),
+        ("several", Amount(None, 3, 9, approximate=True, vague=True)),
         ("a couple thousand", Amount(2000, approximate=True)),
         ("a couple of million", Amount(2_000_000, approximate=True)),
         ("dozens", Amount(None, 12, 120, approximate=True)),
@@ -182,7 +182,14 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
     (
         "Several thousand soldiers and a couple thousand volunteers joined.",
         [
-            people("Several thousand soldiers", "soldiers", low=3000, high=9000, approximate=True),
+            people(
+                "Several thousand soldiers",
+                "soldiers",
+                low=3000,
+                high=9000,
+                approximate=True,
+                vague=True,
+            ),
             people("a couple thousand volunteers", "volunteers", value=2000, approximate=True),
         ],
     ),

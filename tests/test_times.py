@@ -120,6 +120,8 @@ RESOLVED = [
     ("the 1950s", None, ("1950/1959", "decade")),
     ("the mid-1990s", None, ("1990/1999", "decade")),
     ("the '80s", None, ("1980/1989", "decade")),
+    ("the 2000s", None, ("2000/2009", "decade")),
+    ("the 1800s", None, ("1800/1899", "range")),
     ("the sixties", None, ("1960/1969", "decade")),
     ("the 20th century", None, ("1900/1999", "range")),
     ("the late 19th century", None, ("1800/1899", "range")),
@@ -181,6 +183,8 @@ UNRESOLVED = [
     "the next year",
     "winter",
     "the 11th hour",
+    "the past decade",
+    "2:05:46",
     "we",
     "",
     "9/11",
@@ -407,6 +411,11 @@ def test_clock_times_and_their_days() -> None:
         ("October 29, 2024", "2024-10-29", "day"),
     ]
     assert found("The sirens sounded at 3:30am.") == [("3:30am", "2024-10-31T03:30", "time")]
+    assert found("The dam gave way at 4 p.m. on Tuesday (1400 GMT).") == [
+        ("4 p.m.", "2024-10-29T16:00", "time"),
+        ("Tuesday", "2024-10-29", "day"),
+        ("1400 GMT", "2024-10-29T14:00", "time"),
+    ]
 
 
 def test_without_an_anchor_relative_dates_have_no_date() -> None:

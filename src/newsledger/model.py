@@ -197,8 +197,9 @@ class Quantity:
     """A figure: a value or a range, what it counts, and per what.
 
     Exactly one reading is meant: ``value`` alone (a number), ``low``/``high`` (a range or a
-    bound; one of them may be open), or none of the three with ``vague`` set ("a relatively
-    small number") so that the figure is kept, never dropped, and shown as unsure.
+    bound; one of them may be open), or ``vague`` set ("a relatively small number") so that the
+    figure is kept, never dropped, and shown as unsure. A vague figure has no value; where its
+    words imply a range ("several thousand": 3,000 to 9,000) ``low``/``high`` hold that range.
     """
 
     text: str

@@ -94,6 +94,8 @@ class Amount:
     low: float | None = None
     high: float | None = None
     approximate: bool = False
+    #: Words, not a number ("several thousand"): the range is only what the words imply.
+    vague: bool = False
 
     def scaled(self, factor: float) -> Amount:
         return Amount(
@@ -101,6 +103,7 @@ class Amount:
             None if self.low is None else self.low * factor,
             None if self.high is None else self.high * factor,
             self.approximate,
+            self.vague,
         )
 
     @property
@@ -475,7 +478,7 @@ def _vague_multiple(tokens: list[_Tok]) -> Amount | None:
     low, high = v.vague_multipliers[words[0]]
     if low == high:
         return Amount(low * factor, approximate=True)
-    return Amount(None, low * factor, high * factor, approximate=True)
+    return Amount(None, low * factor, high * factor, approximate=True, vague=True)
 
 
 def _fraction(tokens: list[_Tok]) -> Amount | None:
@@ -1684,6 +1687,7 @@ class _Scanner:
             low=low,
             high=high,
             approximate=approximate,
+            vague=amount.vague,
             unit=unit,
             counted=counted,
             per=fig.per,

@@ -289,6 +289,8 @@ def _unit_around(m: re.Match[str], ctx: _Ctx) -> Value | None:
     if unit in ("year", "fiscal year"):
         return _year(year + rel)
     if unit == "decade":
+        if m["rel"] in ("the past", "the last"):  # "over the past decade": ten years, a duration
+            return None
         start = year // 10 * 10 + 10 * rel
         return f"{start}/{start + 9}", "decade"
     if unit == "century":
@@ -428,7 +430,10 @@ def _short_year(m: re.Match[str], ctx: _Ctx) -> Value | None:
 
 @_rule(r"(?:the )?(?P<y>1\d{2}0|20\d0)'?s")
 def _decade(m: re.Match[str], ctx: _Ctx) -> Value | None:
+    """ "the 1950s" is a decade, but "the 1800s" a century (and "the 2000s" the decade)."""
     start = int(m["y"])
+    if start % 100 == 0 and start < 2000:
+        return f"{start}/{start + 99}", "range"
     return f"{start}/{start + 9}", "decade"
 
 
@@ -531,7 +536,7 @@ def _part_of(m: re.Match[str], ctx: _Ctx) -> Value | None:
 
 _CLOCK = re.compile(
     r"(?<![\d:])(?:(?P<h>\d{1,2})(?:[:.](?P<mi>\d{2})(?::\d{2})?)? ?(?P<ap>am|pm)(?![a-z])"
-    r"|(?P<h24>\d{1,2}):(?P<m24>\d{2})(?::\d{2})?(?!\d)|(?P<word>noon|midday|midnight)"
+    r"|(?P<h24>\d{1,2}):(?P<m24>\d{2})(?P<s24>:\d{2})?(?!\d)|(?P<word>noon|midday|midnight)"
     rf"|(?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d) ?(?=(?:{_TZ})\b))"
 )
 _CLOCK_FILLER = re.compile(
@@ -549,6 +554,8 @@ def _clock(m: re.Match[str]) -> tuple[int, int] | None:
         hour = hour % 12 + (12 if m["ap"] == "pm" else 0)
     elif m["h4"]:
         hour, minute = int(m["h4"]), int(m["m4"])
+    elif m["s24"]:  # "2:05:46" without am/pm is a race time, not a time of day
+        return None
     else:
         hour, minute = int(m["h24"]), int(m["m24"])
     return (hour, minute) if hour <= 23 and minute <= 59 else None
@@ -759,6 +766,9 @@ _WD_CAP = "|".join(w.capitalize() for w in _V["weekdays"])
 _YEAR_F = r"(?:1[6-9]\d\d|20\d\d)"
 _DAY_F = r"\d{1,2}(?:st|nd|rd|th)?"
 _NUM_F = rf"(?:\d+|{_alt(NUMBERS)})"
+#: Zones as news writes them after a clock time ("1700 GMT"); upper case, so that "2015 et al."
+#: stays a year.
+_ZONES_UPPER = _alt(z.upper() for z in TIMEZONES if len(z) <= 5)
 
 #: Forms the small spaCy model misses; case-sensitive for names, so "may" and "march" as words
 #: are never months and only capitalised weekdays count.
@@ -793,6 +803,7 @@ _FINDER = re.compile(
             rf"{_YEAR_F}\s?[-–]\s?(?:{_YEAR_F}|\d\d)(?![\d%])",
             rf"(?i:\d{{1,2}}(?:[:.]\d{{2}})?\s?[ap]\.?m\.?)(?!\w)(?:\s+(?i:{_TZ})\b)?",
             rf"(?i:\d{{1,2}}:\d{{2}}\s+(?:{_TZ})\b)",
+            rf"(?:[01]\d|2[0-3])[0-5]\d\s+(?:{_ZONES_UPPER})\b",
             rf"{_YEAR_F}(?![\d%,.]\d|\d|%|\s?(?i:per\s?cent|percent))",
         ]
     )
@@ -847,10 +858,7 @@ def _word_before(text: str, start: int) -> tuple[str, int]:
     return m.group(1).lower(), start - len(m.group(0))
 
 
-#: Zones written as they are in news ("1700 GMT"): upper case, so that "2015 et al." stays a year.
-_ZONE_AFTER = re.compile(
-    rf"\s+(?:{_alt(z.upper() for z in TIMEZONES if len(z) <= 5)}|local time)\b"
-)
+_ZONE_AFTER = re.compile(rf"\s+(?:{_ZONES_UPPER}|local time)\b")
 
 
 def _extend(text: str, start: int, end: int) -> tuple[int, int]:
@@ -1042,7 +1050,7 @@ def _pick(page: _Page, group: list[tuple[int, int]]) -> list[TimeExpr]:
     return sorted(chosen, key=lambda t: t.start)
 
 
-_DAY_GAP = re.compile(r"\s*(?:,|on|at|-|–)?\s*", re.I)
+_DAY_GAP = re.compile(r"[\s(]*(?:,|on|at|-|–)?[\s(]*", re.I)
 
 
 def _clock_only(text: str) -> bool:
@@ -1052,7 +1060,11 @@ def _clock_only(text: str) -> bool:
 
 
 def _borrow_days(page: _Page, found: list[TimeExpr]) -> list[TimeExpr]:
-    """A bare clock time takes the day written right beside it ("5:03 AM, February 10")."""
+    """A bare clock time takes the day written right beside it.
+
+    "5:03 AM, February 10", "at 12:20 p.m. on Wednesday (1620 UTC)": the day next to it, or the
+    day of the clock time next to it (the one before is settled first), else the anchor's.
+    """
     out = list(found)
     for i, expr in enumerate(found):
         if expr.granularity != "time" or expr.date is None or not _clock_only(expr.text):
@@ -1060,12 +1072,14 @@ def _borrow_days(page: _Page, found: list[TimeExpr]) -> list[TimeExpr]:
         for j in (i + 1, i - 1):
             if not 0 <= j < len(found):
                 continue
-            other = found[j]
+            other = out[j]
             left, right = (expr, other) if j > i else (other, expr)
-            if other.granularity != "day" or other.date is None:
+            if other.granularity not in ("day", "time") or other.date is None:
+                continue
+            if other.granularity == "time" and j > i:
                 continue
             if _DAY_GAP.fullmatch(page.text, left.end, right.start):
-                out[i] = dataclasses.replace(expr, date=f"{other.date}T{expr.date[11:]}")
+                out[i] = dataclasses.replace(expr, date=f"{other.date[:10]}T{expr.date[11:]}")
                 break
     return out
 
