@@ -25,7 +25,16 @@ from newsledger.extract.nlp import get_nlp
 from newsledger.extract.places import find_places
 from newsledger.extract.quantities import find_quantities
 from newsledger.extract.times import find_times
-from newsledger.model import Claim, Document, Entity, Extraction, Quantity, Source, Span
+from newsledger.model import (
+    Claim,
+    Document,
+    Entity,
+    Extraction,
+    Quantity,
+    Source,
+    SourceKind,
+    Span,
+)
 
 __all__ = ["extract", "extract_many"]
 
@@ -143,14 +152,42 @@ def _canonical_source(claim: Claim, entities: Sequence[Entity]) -> Claim:
     is a demonym and two nouns to the model), so the source's own text is looked up too.
     """
     source = claim.source
-    if source is None or source.kind == "unnamed":
+    if source is None:
         return claim
+    if source.canonical is None:
+        source = _named_inside(source, entities)
+    if source.kind == "unnamed":
+        return dataclasses.replace(claim, source=source)
     known = aliases.lookup(source.canonical or "") or aliases.lookup(source.text)
     if known is None and source.kind == "person":
         known = _person_named(source, entities)
     if known is None:
         return claim
     return dataclasses.replace(claim, source=dataclasses.replace(source, canonical=known))
+
+
+_SOURCE_KINDS: dict[str, SourceKind] = {
+    "person": "person",
+    "government": "government",
+    "military": "government",
+    "media": "media",
+    "organization": "organization",
+}
+
+
+def _named_inside(source: Source, entities: Sequence[Entity]) -> Source:
+    """A source phrase that names someone ("a spokesman for the Ministry of Social Affairs",
+    "the chamber's president, Anika Strand") is that person, else that body."""
+    inside = [
+        e
+        for e in entities
+        if source.start <= e.start and e.end <= source.end and e.label in _SOURCE_KINDS
+    ]
+    people = [e for e in inside if e.label == "person"]
+    named = people[-1] if people else (inside[-1] if inside else None)
+    if named is None:
+        return source
+    return dataclasses.replace(source, canonical=named.canonical, kind=_SOURCE_KINDS[named.label])
 
 
 def _says_something(claim: Claim) -> bool:
