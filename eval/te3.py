@@ -316,17 +316,20 @@ def main(shared: Path, verbose: bool = False) -> dict[str, Any]:
 
 
 def _table(results: dict[str, Any]) -> str:
-    keys = [
-        "strict_f1",
-        "relaxed_precision",
-        "relaxed_recall",
-        "relaxed_f1",
-        "value_accuracy",
-        "value_f1",
-    ]
-    rows = [f"{'system':<18}" + "".join(f"{k:>18}" for k in keys)]
+    """One row per system: strict and relaxed P/R/F1, value accuracy and value F1."""
+    columns = {
+        "strict P": "strict_precision",
+        "strict R": "strict_recall",
+        "strict F1": "strict_f1",
+        "relax P": "relaxed_precision",
+        "relax R": "relaxed_recall",
+        "relax F1": "relaxed_f1",
+        "value acc": "value_accuracy",
+        "value F1": "value_f1",
+    }
+    rows = [f"{'system':<18}" + "".join(f"{c:>10}" for c in columns)]
     for name in SYSTEMS:
-        rows.append(f"{name:<18}" + "".join(f"{results[name][k]:>18.3f}" for k in keys))
+        rows.append(f"{name:<18}" + "".join(f"{results[name][k]:>10.3f}" for k in columns.values()))
     return "\n".join(rows)
 
 
