@@ -140,6 +140,16 @@ def test_ingest_killed_with_sigkill_resumes_without_duplicates(tmp_path: Path) -
     assert report["ingested"] + report["duplicate"] == 400
     assert report["duplicate"] >= stored - 1
     assert _count(db) == 400
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("pragma integrity_check").fetchone()[0] == "ok"
+        orphans = "select count(*) from claims where document_id not in (select id from documents)"
+        assert connection.execute(orphans).fetchone()[0] == 0
+        unplaced = (
+            "select count(*) from documents where id not in (select document_id from story_members)"
+        )
+        assert connection.execute(unplaced).fetchone()[0] == 0
 
 
 def _count(db: Path) -> int:
@@ -150,6 +160,20 @@ def _count(db: Path) -> int:
             return int(connection.execute("select count(*) from documents").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
+
+
+def test_examples_fall_into_their_stories(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert runner.invoke(app, ["ingest", "--db", db, str(EXAMPLES)]).exit_code == 0
+    result = runner.invoke(app, ["stories", "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    stories = json.loads(result.stdout)["stories"]
+    sizes = sorted(len(s["documents"]) for s in stories)
+    assert sizes == [1, 1, 1, 1, 11]  # the dam story; the depot fire, library, ferries, rates
+    dam = next(s for s in stories if len(s["documents"]) == 11)
+    assert "Greyhollow" in dam["title"] or "dam" in dam["title"].lower()
+    table = runner.invoke(app, ["stories", "--db", db])
+    assert table.exit_code == 0 and "11" in table.stdout
 
 
 def test_ingest_stores_claims_that_claims_lists(tmp_path: Path) -> None:

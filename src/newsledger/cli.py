@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -227,6 +227,45 @@ def show(
         out.print(f"{key:>17}: {data[key]}", markup=False)
     out.print("", markup=False)
     out.print(document.body, markup=False)
+
+
+@app.command("stories")
+def list_stories(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """The stories of the store: each developing event and the documents that report it."""
+    store = _open_store(db)
+    stories = [(story_id, store.documents_by_id(ids)) for story_id, ids in store.stories().items()]
+    store.close()
+    payload = [_story_summary(story_id, docs) for story_id, docs in stories]
+    payload.sort(key=lambda s: (-len(s["documents"]), s["first"] or ""))
+    if as_json:
+        out.print_json(json.dumps({"stories": payload}, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(payload)} stories")
+    for column in ("story", "documents", "outlets", "from", "to", "title"):
+        table.add_column(column, overflow="fold")
+    for s in payload:
+        table.add_row(
+            s["id"][:12],
+            str(len(s["documents"])),
+            str(len(s["outlets"])),
+            s["first"] or "?",
+            s["last"] or "?",
+            s["title"],
+        )
+    out.print(table, markup=False)
+
+
+def _story_summary(story_id: str, documents: list[Document]) -> dict[str, Any]:
+    dates = sorted(d.published.value for d in documents if d.published.value)
+    first = next((d for d in documents if d.id == story_id), documents[0])
+    return {
+        "id": story_id,
+        "title": first.title or "",
+        "documents": [_summary(d) for d in documents],
+        "outlets": sorted({d.outlet for d in documents if d.outlet}),
+        "first": dates[0] if dates else None,
+        "last": dates[-1] if dates else None,
+    }
 
 
 @app.command("claims")

@@ -54,6 +54,56 @@ def load_index(store: Store) -> NearDuplicates:
     return index
 
 
+STORIES_STATE = "stories"
+#: Documents placed between two saves of the story index. Membership rows are written for every
+#: document; the index is caught up from them after a crash, so a save is only a shortcut.
+SAVE_EVERY = 25
+
+
+class StoryKeeper:
+    """A store's story index: loaded from its saved state, caught up, and saved back.
+
+    :meth:`catch_up` places every stored document the index has not seen, oldest publication
+    first (undated ones last, in ingest order): stories grow the way the event unfolded, whatever
+    order the files came in, and after a crash a re-run resumes exactly.
+    """
+
+    def __init__(self, store: Store) -> None:
+        from newsledger.reconcile.stories import StoryIndex
+
+        state = store.load_state(STORIES_STATE)
+        self.store = store
+        self.index = StoryIndex.from_state(state) if state else StoryIndex()
+        self.unsaved = 0
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        dated = self.store.document_dates()
+        waiting = [(day or "9999", n, i) for n, (i, day) in enumerate(dated) if not self.placed(i)]
+        for _, _, doc_id in sorted(waiting):
+            extraction = self.store.extraction(doc_id)
+            if extraction is not None:
+                self.place(extraction)
+
+    def placed(self, doc_id: str) -> bool:
+        return self.index.story_of(doc_id) is not None
+
+    def place(self, extraction: Extraction) -> str:
+        """Put one document in its story; returns the story id."""
+        assignment = self.index.assign(extraction)
+        merged = dict.fromkeys(assignment.merged, assignment.story_id)
+        self.store.set_stories({extraction.document.id: assignment.story_id}, merged)
+        self.unsaved += 1
+        if self.unsaved >= SAVE_EVERY:
+            self.save()
+        return assignment.story_id
+
+    def save(self) -> None:
+        if self.unsaved:
+            self.store.save_state(STORIES_STATE, self.index.to_state(), self.store.count())
+            self.unsaved = 0
+
+
 def ingest(
     store: Store,
     inputs: Iterable[str],
@@ -69,6 +119,7 @@ def ingest(
 
     report = IngestReport()
     index = load_index(store)
+    stories = StoryKeeper(store)
     for item in inputs:
         for result in read_one(item, limits):
             if isinstance(result, Failure):
@@ -84,6 +135,8 @@ def ingest(
                 report.near_duplicate += bool(document.duplicate_of or relinked)
         if done:
             done(item)
+    stories.catch_up()
+    stories.save()
     return report
 
 

@@ -7,21 +7,23 @@ duplicates. The schema is versioned with Alembic and upgraded when a store is op
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Connection, make_url
 
 from newsledger.config import database_url
 from newsledger.model import DateInfo, Document, Extraction, Provenance
 from newsledger.store import extractions
-from newsledger.store.schema import documents, provenance
+from newsledger.store.schema import documents, provenance, reconcile_state, story_members
 
 __all__ = ["Store", "StoredSignature"]
 
@@ -116,6 +118,12 @@ class Store:
                     row.id, row.signature, row.shingles, row.published, row.duplicate_of
                 )
 
+    def document_dates(self) -> list[tuple[str, str | None]]:
+        """Every stored document's id and publication date, in ingest order."""
+        query = select(documents.c.id, documents.c.published).order_by(documents.c.seq)
+        with self.engine.connect() as connection:
+            return [(row.id, row.published) for row in connection.execute(query)]
+
     def count(self) -> int:
         with self.engine.connect() as connection:
             return int(connection.execute(select(func.count()).select_from(documents)).scalar_one())
@@ -128,12 +136,69 @@ class Store:
             rows = connection.execute(query).mappings().all()
             return [_document(connection, row) for row in rows]
 
+    def documents_by_id(self, ids: list[str]) -> list[Document]:
+        """The documents with these ids, in the order given (unknown ids are left out)."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(documents).where(documents.c.id.in_(ids)))
+            found = {row["id"]: _document(connection, row) for row in rows.mappings()}
+        return [found[i] for i in ids if i in found]
+
     def get(self, doc_id: str) -> Document | None:
         """A document by its id or an unambiguous prefix of it (as shown by ``documents``)."""
         query = select(documents).where(documents.c.id.startswith(doc_id, autoescape=True)).limit(2)
         with self.engine.connect() as connection:
             rows = connection.execute(query).mappings().all()
             return _document(connection, rows[0]) if len(rows) == 1 else None
+
+    def set_stories(self, members: dict[str, str], merged: dict[str, str] | None = None) -> None:
+        """Record each document's story and fold merged stories into the ones that absorbed them.
+
+        One transaction, so membership never shows a half-applied merge.
+        """
+        with self.engine.begin() as connection:
+            for old, new in (merged or {}).items():
+                connection.execute(
+                    update(story_members)
+                    .where(story_members.c.story_id == old)
+                    .values(story_id=new)
+                )
+            for doc_id, story_id in members.items():
+                connection.execute(
+                    delete(story_members).where(story_members.c.document_id == doc_id)
+                )
+                connection.execute(
+                    insert(story_members).values(document_id=doc_id, story_id=story_id)
+                )
+
+    def stories(self) -> dict[str, list[str]]:
+        """Story id -> its documents' ids, in ingest order."""
+        query = (
+            select(story_members.c.story_id, story_members.c.document_id)
+            .join(documents, documents.c.id == story_members.c.document_id)
+            .order_by(documents.c.seq)
+        )
+        found: dict[str, list[str]] = {}
+        with self.engine.connect() as connection:
+            for row in connection.execute(query):
+                found.setdefault(row.story_id, []).append(row.document_id)
+        return found
+
+    def save_state(self, name: str, data: dict[str, Any], documents_seen: int) -> None:
+        """Keep an incremental index's state (plain JSON) for the next run."""
+        row = {
+            "data": json.dumps(data, separators=(",", ":")),
+            "documents": documents_seen,
+            "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        with self.engine.begin() as connection:
+            connection.execute(delete(reconcile_state).where(reconcile_state.c.name == name))
+            connection.execute(insert(reconcile_state).values(name=name, **row))
+
+    def load_state(self, name: str) -> dict[str, Any] | None:
+        query = select(reconcile_state.c.data).where(reconcile_state.c.name == name)
+        with self.engine.connect() as connection:
+            found = connection.execute(query).scalar_one_or_none()
+        return None if found is None else dict(json.loads(found))
 
     def extraction(self, doc_id: str) -> Extraction | None:
         """A stored document with its entities, times, places and claims."""

@@ -141,3 +141,28 @@ quantities = _owned(
     Column("counted", Text),
     Column("per", Text),
 )
+
+# --- What the reconcile stage keeps between runs ----------------------------------------------
+
+#: The story each document belongs to (kept in step with the story index's merges).
+story_members = Table(
+    "story_members",
+    metadata,
+    Column(
+        "document_id",
+        String(64),
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("story_id", String(64), nullable=False, index=True),
+)
+
+#: The incremental indexes' state (plain JSON), so a later run resumes where this one stopped.
+reconcile_state = Table(
+    "reconcile_state",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("data", Text, nullable=False),
+    Column("documents", Integer, nullable=False),
+    Column("saved_at", String(32), nullable=False),
+)

@@ -1,0 +1,32 @@
+"""What the reconcile stage keeps: story membership and the incremental indexes' state.
+
+Revision ID: 0003
+Revises: 0002
+
+Created from the definitions in ``schema.py`` as of this revision, as in 0002.
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from newsledger.store import schema
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+TABLES = ("story_members", "reconcile_state")
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    for name in TABLES:
+        schema.metadata.tables[name].create(bind)
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    for name in reversed(TABLES):
+        schema.metadata.tables[name].drop(bind)
