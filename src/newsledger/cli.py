@@ -78,6 +78,10 @@ def ingest(
     max_decompressed_size: MaxInflated = Limits.max_decompressed_size,
     max_records: MaxRecords = Limits.max_records,
     allow_private_addresses: AllowPrivate = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes for extraction; default: one per core."),
+    ] = None,
 ) -> None:
     """Read articles into the store; exit 1 when some inputs failed (the rest are kept)."""
     limits = _limits(max_file_size, max_decompressed_size, max_records, allow_private_addresses)
@@ -98,7 +102,7 @@ def ingest(
         def done(item: str) -> None:
             progress.update(task, advance=1, description=item[-50:])
 
-        report = pipeline.ingest(store, inputs, limits, done)
+        report = pipeline.ingest(store, inputs, limits, done, workers=workers)
     store.close()
     if as_json:
         out.print_json(json.dumps(report.to_json()))

@@ -13,6 +13,7 @@ from newsledger.config import Limits
 from newsledger.ingest import read, read_one
 from newsledger.ingest.dedup import NearDuplicates, Signature, signature
 from newsledger.model import Document, Extraction, Failure
+from newsledger.scale.local import LocalEngine
 from newsledger.store import Store
 
 
@@ -104,37 +105,76 @@ class StoryKeeper:
             self.unsaved = 0
 
 
+@dataclass
+class _Window:
+    """New documents read and linked, waiting to be extracted and written together."""
+
+    documents: list[Document] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
+    relinked: list[tuple[str, ...]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def holds(self, doc_id: str) -> bool:
+        return any(d.id == doc_id for d in self.documents)
+
+
+def _flush(store: Store, engine: LocalEngine, window: _Window, report: IngestReport) -> None:
+    """Extract the window's documents, then store each with its extraction (own transaction)."""
+    extractions = engine.map(window.documents)
+    for extraction, sig, relinked in zip(
+        extractions, window.signatures, window.relinked, strict=True
+    ):
+        document = extraction.document
+        store.add(document, sig.to_bytes(), sig.shingles, relinked, extraction)
+        report.ingested += 1
+        report.near_duplicate += bool(document.duplicate_of or relinked)
+    window.documents.clear()
+    window.signatures.clear()
+    window.relinked.clear()
+
+
 def ingest(
     store: Store,
     inputs: Iterable[str],
     limits: Limits,
     done: Callable[[str], None] | None = None,
+    workers: int | None = 1,
+    batch_size: int = 8,
 ) -> IngestReport:
     """Read each input, extract each new document, and store it with its extraction.
 
-    Each document is stored with everything extracted from it in its own transaction.
+    Reading, copy detection and writing happen here, in order; extraction runs over windows of
+    new documents, in worker processes when ``workers`` > 1 (``None``: one per core). Each
+    document is stored with everything extracted from it in its own transaction, so a crash
+    loses at most the window in hand, and a re-run stores it.
     """
-    # Imported here, not at the top: listing or showing documents should not load spaCy.
-    from newsledger.extract.claims import extract as extract_document
-
     report = IngestReport()
     index = load_index(store)
     stories = StoryKeeper(store)
-    for item in inputs:
-        for result in read_one(item, limits):
-            if isinstance(result, Failure):
-                report.failures.append(result)
-            elif store.has(result.id):
-                store.add_provenance(result.id, result.provenance)
-                report.duplicate += 1
-            else:
+    window = _Window()
+    with LocalEngine(workers, batch_size) as engine:
+        for item in inputs:
+            for result in read_one(item, limits):
+                if isinstance(result, Failure):
+                    report.failures.append(result)
+                    continue
+                if window.holds(result.id):
+                    _flush(store, engine, window, report)  # a copy inside the window: store first
+                if store.has(result.id):
+                    store.add_provenance(result.id, result.provenance)
+                    report.duplicate += 1
+                    continue
                 document, sig, relinked = link(index, result)
-                extraction = extract_document(document)
-                store.add(document, sig.to_bytes(), sig.shingles, relinked, extraction)
-                report.ingested += 1
-                report.near_duplicate += bool(document.duplicate_of or relinked)
-        if done:
-            done(item)
+                window.documents.append(document)
+                window.signatures.append(sig)
+                window.relinked.append(relinked)
+                if len(window) >= engine.window:
+                    _flush(store, engine, window, report)
+            if done:
+                done(item)
+        _flush(store, engine, window, report)
     stories.catch_up()
     stories.save()
     return report

@@ -1,0 +1,83 @@
+"""Extraction on one machine: in this process, or in a pool of worker processes.
+
+Parsing is the cost of ingest (spaCy runs at a few thousand words a second per core), and it is
+the only stage that needs no shared state, so it is the one spread over processes. Reading,
+copy detection and writing stay in the parent: there is one writer per store. Documents travel
+in windows of a few batches, so memory stays flat however large the input, and each worker loads
+the model once (the pipeline is cached per process).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from multiprocessing.pool import Pool
+from types import TracebackType
+
+from newsledger.model import Document, Extraction
+
+
+def default_workers() -> int:
+    """One worker per core: parsing is CPU-bound."""
+    return os.cpu_count() or 1
+
+
+def _extract_batch(documents: Sequence[Document]) -> list[Extraction]:
+    from newsledger.extract.claims import extract_many
+
+    return list(extract_many(documents))
+
+
+class LocalEngine:
+    """Runs the extract stage over windows of documents, in order.
+
+    ``workers`` of 1 (or a window too small to be worth spreading) runs in this process; more
+    starts a pool on first need, with the ``spawn`` method, so no lock or open database handle of
+    the parent is inherited half-taken.
+    """
+
+    def __init__(self, workers: int | None = None, batch_size: int = 8) -> None:
+        self.workers = max(1, workers if workers is not None else default_workers())
+        self.batch_size = batch_size
+        self._pool: Pool | None = None
+
+    @property
+    def window(self) -> int:
+        """How many documents are extracted between two writes: a few batches per worker."""
+        return self.workers * self.batch_size * 4
+
+    def map(self, documents: Sequence[Document]) -> list[Extraction]:
+        """The extraction of each document, in the order given."""
+        if self.workers == 1 or len(documents) < 2 * self.batch_size:
+            return _extract_batch(documents)
+        batches = [
+            documents[i : i + self.batch_size] for i in range(0, len(documents), self.batch_size)
+        ]
+        results = self._started().map(_extract_batch, batches, chunksize=1)
+        return [extraction for batch in results for extraction in batch]
+
+    def _started(self) -> Pool:
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._pool = context.Pool(self.workers)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> LocalEngine:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if error is not None and self._pool is not None:
+            self._pool.terminate()
+        self.close()
