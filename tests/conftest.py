@@ -242,3 +242,22 @@ def local_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[str]:
+    """A PostgreSQL server for the whole test session (see ``tests/postgres.py``)."""
+    from postgres import server
+
+    with server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty store location on each backend the store supports."""
+    if request.param == "sqlite":
+        return str(tmp_path / "s.db")
+    from postgres import fresh_database
+
+    return fresh_database(request.getfixturevalue("postgres_admin"))

@@ -1,4 +1,7 @@
-"""The store: one row per article, provenance per input, copies linked, schema migrated."""
+"""The store: one row per article, provenance per input, copies linked, schema migrated.
+
+Every test that takes ``db_url`` runs on SQLite and on a real PostgreSQL server.
+"""
 
 from __future__ import annotations
 
@@ -33,17 +36,19 @@ def _doc(body: str, source: str, published: str = "2025-05-02"):
     )
 
 
-def test_schema_is_created_by_migrations(tmp_path: Path) -> None:
-    store = Store(str(tmp_path / "s.db"))
+def test_schema_is_created_by_migrations(tmp_path: Path, db_url: str) -> None:
+    store = Store(db_url)
     tables = set(inspect(store.engine).get_table_names())
     assert {"documents", "provenance", "alembic_version"} <= tables
     store.close()
 
 
-def test_same_article_twice_is_stored_once_with_both_provenances(tmp_path: Path) -> None:
+def test_same_article_twice_is_stored_once_with_both_provenances(
+    tmp_path: Path, db_url: str
+) -> None:
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text(f"TITLE: Amber river\nDATE: 2025-05-02\n---\n{WIRE}\n")
-    store = Store(str(tmp_path / "s.db"))
+    store = Store(db_url)
     report = ingest(store, [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], Limits())
     assert (report.ingested, report.duplicate) == (1, 1)
     again = ingest(store, [str(tmp_path / "a.txt")], Limits())
@@ -55,7 +60,9 @@ def test_same_article_twice_is_stored_once_with_both_provenances(tmp_path: Path)
     store.close()
 
 
-def test_near_copy_links_to_earliest_even_when_it_arrives_later(tmp_path: Path) -> None:
+def test_near_copy_links_to_earliest_even_when_it_arrives_later(
+    tmp_path: Path, db_url: str
+) -> None:
     later = _doc(
         WIRE.replace("Flood defences", "The flood defences") + " Photos: page 4.",
         "later.txt",
@@ -67,7 +74,7 @@ def test_near_copy_links_to_earliest_even_when_it_arrives_later(tmp_path: Path) 
         "two-year refurbishment costing $4 million, the council said.",
         "other.txt",
     )
-    store = Store(str(tmp_path / "s.db"))
+    store = Store(db_url)
     from newsledger.pipeline import link, load_index
 
     index = load_index(store)
@@ -85,8 +92,8 @@ def test_near_copy_links_to_earliest_even_when_it_arrives_later(tmp_path: Path) 
     store.close()
 
 
-def test_get_by_prefix_and_round_trip(tmp_path: Path) -> None:
-    store = Store(str(tmp_path / "s.db"))
+def test_get_by_prefix_and_round_trip(tmp_path: Path, db_url: str) -> None:
+    store = Store(db_url)
     document = replace(_doc(WIRE, "a.txt"), author="Jo Bloggs", section="World")
     store.add(document, b"\x00" * 8, 1)
     loaded = store.get(document.id[:10])
@@ -104,3 +111,21 @@ def test_db_falls_back_to_environment(tmp_path: Path, monkeypatch) -> None:
     assert store.url.endswith("env.db")
     store.close()
     assert (tmp_path / "env.db").exists()
+
+
+def test_extraction_and_stories_round_trip(tmp_path: Path, db_url: str) -> None:
+    for n, day in enumerate(("2025-05-02", "2025-05-03")):
+        text = WIRE if n == 0 else WIRE.replace("1,200", "900").replace("Friday", "Saturday")
+        (tmp_path / f"{n}.txt").write_text(f"TITLE: Amber river\nDATE: {day}\n---\n{text}\n")
+    store = Store(db_url)
+    report = ingest(store, [str(tmp_path / "0.txt"), str(tmp_path / "1.txt")], Limits())
+    assert report.ingested == 2
+    stories = store.stories()
+    assert [len(ids) for ids in stories.values()] == [2]
+    for doc_id, _ in store.document_dates():
+        found = store.extraction(doc_id)
+        assert found is not None and found.claims
+        figures = [q.value for c in found.claims for q in c.quantities]
+        assert 3000 in figures
+    assert store.load_state("stories") is not None
+    store.close()
