@@ -16,6 +16,7 @@ from newsledger import pipeline
 from newsledger.config import Limits
 from newsledger.ingest import expand
 from newsledger.model import Claim, Document, Extraction
+from newsledger.scale import EngineName, make_engine
 from newsledger.store import Store
 
 app = typer.Typer(
@@ -82,6 +83,13 @@ def ingest(
         int | None,
         typer.Option(min=1, help="Worker processes for extraction; default: one per core."),
     ] = None,
+    engine: Annotated[
+        EngineName, typer.Option(help="local: worker processes here; dask: a Dask cluster.")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (tcp://host:8786); default: a LocalCluster."),
+    ] = None,
 ) -> None:
     """Read articles into the store; exit 1 when some inputs failed (the rest are kept)."""
     limits = _limits(max_file_size, max_decompressed_size, max_records, allow_private_addresses)
@@ -102,7 +110,11 @@ def ingest(
         def done(item: str) -> None:
             progress.update(task, advance=1, description=item[-50:])
 
-        report = pipeline.ingest(store, inputs, limits, done, workers=workers)
+        runner = make_engine(engine, workers, scheduler)
+        try:
+            report = pipeline.ingest(store, inputs, limits, done, engine=runner)
+        finally:
+            runner.close()
     store.close()
     if as_json:
         out.print_json(json.dumps(report.to_json()))

@@ -13,6 +13,7 @@ from newsledger.config import Limits
 from newsledger.ingest import read, read_one
 from newsledger.ingest.dedup import NearDuplicates, Signature, signature
 from newsledger.model import Document, Extraction, Failure
+from newsledger.scale import Engine
 from newsledger.scale.local import LocalEngine
 from newsledger.store import Store
 
@@ -120,7 +121,7 @@ class _Window:
         return any(d.id == doc_id for d in self.documents)
 
 
-def _flush(store: Store, engine: LocalEngine, window: _Window, report: IngestReport) -> None:
+def _flush(store: Store, engine: Engine, window: _Window, report: IngestReport) -> None:
     """Extract the window's documents, then store each with its extraction (own transaction)."""
     extractions = engine.map(window.documents)
     for extraction, sig, relinked in zip(
@@ -142,11 +143,13 @@ def ingest(
     done: Callable[[str], None] | None = None,
     workers: int | None = 1,
     batch_size: int = 8,
+    engine: Engine | None = None,
 ) -> IngestReport:
     """Read each input, extract each new document, and store it with its extraction.
 
     Reading, copy detection and writing happen here, in order; extraction runs over windows of
-    new documents, in worker processes when ``workers`` > 1 (``None``: one per core). Each
+    new documents, in worker processes when ``workers`` > 1 (``None``: one per core), or on the
+    ``engine`` given (a Dask cluster), which the caller then owns and closes. Each
     document is stored with everything extracted from it in its own transaction, so a crash
     loses at most the window in hand, and a re-run stores it.
     """
@@ -154,7 +157,9 @@ def ingest(
     index = load_index(store)
     stories = StoryKeeper(store)
     window = _Window()
-    with LocalEngine(workers, batch_size) as engine:
+    own = engine is None
+    engine = engine or LocalEngine(workers, batch_size)
+    try:
         for item in inputs:
             for result in read_one(item, limits):
                 if isinstance(result, Failure):
@@ -175,6 +180,9 @@ def ingest(
             if done:
                 done(item)
         _flush(store, engine, window, report)
+    finally:
+        if own:
+            engine.close()
     stories.catch_up()
     stories.save()
     return report

@@ -23,7 +23,7 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def _extract_batch(documents: Sequence[Document]) -> list[Extraction]:
+def extract_batch(documents: Sequence[Document]) -> list[Extraction]:
     from newsledger.extract.claims import extract_many
 
     return list(extract_many(documents))
@@ -50,11 +50,11 @@ class LocalEngine:
     def map(self, documents: Sequence[Document]) -> list[Extraction]:
         """The extraction of each document, in the order given."""
         if self.workers == 1 or len(documents) < 2 * self.batch_size:
-            return _extract_batch(documents)
+            return extract_batch(documents)
         batches = [
             documents[i : i + self.batch_size] for i in range(0, len(documents), self.batch_size)
         ]
-        results = self._started().map(_extract_batch, batches, chunksize=1)
+        results = self._started().map(extract_batch, batches, chunksize=1)
         return [extraction for batch in results for extraction in batch]
 
     def _started(self) -> Pool:

@@ -1,4 +1,4 @@
-"""Extraction in worker processes gives the same store as in one process."""
+"""Extraction in worker processes, or on a Dask cluster, gives the same store as in one process."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from newsledger.config import Limits
 from newsledger.ingest import expand
 from newsledger.pipeline import ingest
+from newsledger.scale.dask import DaskEngine
 from newsledger.scale.local import LocalEngine
 from newsledger.store import Store
 
@@ -52,3 +53,18 @@ def test_engine_keeps_order_and_windows_are_bounded() -> None:
     engine = LocalEngine(workers=3, batch_size=4)
     assert engine.window == 48
     engine.close()
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_store_equals_in_process_store(tmp_path: Path) -> None:
+    inputs = expand([str(EXAMPLES)])
+    local, remote = tmp_path / "local.db", tmp_path / "dask.db"
+    store = Store(str(local))
+    ingest(store, inputs, Limits(), workers=1)
+    store.close()
+    store = Store(str(remote))
+    with DaskEngine(workers=2, batch_size=2) as engine:
+        report = ingest(store, inputs, Limits(), engine=engine)
+    store.close()
+    assert report.ingested == 15 and not report.failures
+    assert _snapshot(local) == _snapshot(remote)
