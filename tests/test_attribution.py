@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import pytest
@@ -9,9 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsledger.extract.attribution import find_attributions
+from newsledger.extract.claims import extract
 from newsledger.extract.entities import find_entities
 from newsledger.extract.nlp import parse
-from newsledger.model import Claim, Entity, EntityLabel
+from newsledger.ingest.document import document_id
+from newsledger.model import Claim, DateInfo, Document, Entity, EntityLabel
 
 warnings.filterwarnings("ignore", message=r".*\[W036\].*")
 
@@ -575,3 +578,165 @@ def test_any_text_gives_consistent_spans(pieces: list[str]) -> None:
                 "document",
                 "unnamed",
             }
+
+
+# --- news-writing patterns: misparsed cues, speakers after the claim, resolution ---------------
+
+
+def _figure_claim(body: str, value: float) -> Claim:
+    """The claim of a whole-document extraction that owns the figure with this value."""
+    found = extract(_document(body))
+    for claim in found.claims:
+        if any(value in (q.value, q.low, q.high) for q in claim.quantities):
+            return claim
+    raise AssertionError(f"no claim owns {value}")
+
+
+def _document(body: str) -> Document:
+    return Document(
+        document_id(body), body, "Flood", "Valley Times", None, "x.txt", DateInfo("2025-04-02")
+    )
+
+
+def test_cue_misread_as_participle_on_its_subject_still_attributes() -> None:
+    # the small model reads "reported" here as a participle on "intelligence"
+    text = (
+        "Orlenian military intelligence reported on Oct. 12 that about 900 fighters, including "
+        "40 officers, were already at three camps."
+    )
+    claim = by_cue(claims(text), "reported")
+    assert claim.source is not None and claim.source.text == "Orlenian military intelligence"
+    assert claim.source.kind == "government"
+    assert claim.content.text == (
+        "that about 900 fighters, including 40 officers, were already at three camps"
+    )
+
+
+def test_speaker_between_comma_and_cue_after_the_claim() -> None:
+    text = (
+        "BRANDT FALLS, April 2 (NPA) - As many as 80 people may be missing after a levee failed "
+        "in Orlen County, the mayor of the town worst hit by the flood said on Tuesday, a "
+        "figure above the government's estimate."
+    )
+    claim = by_cue(claims(text), "said")
+    assert claim.source is not None
+    assert claim.source.text == "the mayor of the town worst hit by the flood"
+    assert claim.content.text == (
+        "As many as 80 people may be missing after a levee failed in Orlen County"
+    )
+
+
+def test_role_noun_resolves_to_the_holder_named_in_a_later_sentence() -> None:
+    text = (
+        "At least 30 people are missing after the levee broke, the governor of Orlen Province "
+        "said on Monday.\n\n"
+        '"We will search through the night," Governor Hedda Marsk told reporters.'
+    )
+    entities = [ent(text, "Hedda Marsk", "person", "Hedda Marsk")]
+    entities = [dataclasses.replace(entities[0], role="governor")]
+    claim = by_cue(claims(text, entities), "said")
+    assert claim.source is not None and claim.source.text == "the governor of Orlen Province"
+    assert (claim.source.kind, claim.source.canonical) == ("person", "Hedda Marsk")
+
+
+def test_told_reporters_attributes_the_clause_before_it() -> None:
+    text = (
+        "Crews are struggling across the valley, with about 200 homes flooded in the last day "
+        "alone, utility spokesman Ivo Brandt has told reporters."
+    )
+    claim = by_cue(claims(text), "told")
+    assert claim.source is not None and claim.source.text == "utility spokesman Ivo Brandt"
+    assert claim.content.text == (
+        "Crews are struggling across the valley, with about 200 homes flooded in the last day alone"
+    )
+
+
+def test_spy_agency_resolves_to_the_intelligence_service_named_in_the_document() -> None:
+    text = (
+        "The Orlen Intelligence Service briefed lawmakers on Monday. "
+        "The spy agency said 300 fighters had crossed the border."
+    )
+    entities = [ent(text, "Orlen Intelligence Service", "government")]
+    claim = by_cue(claims(text, entities), "said")
+    assert claim.source is not None and claim.source.text == "The spy agency"
+    assert (claim.source.kind, claim.source.canonical) == (
+        "government",
+        "Orlen Intelligence Service",
+    )
+
+
+def test_put_at_is_a_cue_and_put_pressure_on_is_not() -> None:
+    text = (
+        "The repair bill, which Works Minister Jan Pello put at about $3 million, is rising. "
+        "Farmers put pressure on the council."
+    )
+    found = claims(text)
+    claim = only(found)
+    assert claim.cue is not None and claim.cue.text == "put at"
+    assert claim.source is not None and claim.source.text == "Works Minister Jan Pello"
+    assert claim.content.text == "about $3 million"
+
+
+def test_approximate_figure_is_reported_and_a_believed_bound_estimated() -> None:
+    text = "Police said approximately 400 people had left the town."
+    assert only(claims(text)).certainty == "reported"
+    text = "The agency believes as many as 2,000 troops are being moved north."
+    assert by_cue(claims(text), "believes").certainty == "estimated"
+    text = "The official said up to 5,000 troops are expected to be assembled by Monday."
+    assert by_cue(claims(text), "said").certainty == "speculative"
+
+
+def test_collective_media_and_eyewitnesses_are_unnamed() -> None:
+    text = "The minister called the report false, according to Orlenian media."
+    claim = by_cue(claims(text), "according to")
+    assert claim.source is not None and claim.source.text == "Orlenian media"
+    assert (claim.source.kind, claim.source.canonical) == ("unnamed", None)
+
+
+def test_figure_goes_to_the_nearer_cue_when_contents_tie() -> None:
+    body = (
+        "Borduria has sent 8,000 troops for training, the State Office said Monday, as "
+        "President Anton Vell warned Borduria may soon have as many as 10,000 soldiers there."
+    )
+    claim = _figure_claim(body, 10000)
+    assert claim.cue is not None and claim.cue.text == "warned"
+    body = "The ministry estimated the number of missing at about 90 and confirmed seven deaths."
+    claim = _figure_claim(body, 90)
+    assert claim.cue is not None and claim.cue.text == "estimated"
+
+
+def test_spokesman_for_a_body_is_that_body_but_not_a_place() -> None:
+    body = (
+        "By noon more than 900 families had applied, a spokesman for the Ministry of Labour said."
+    )
+    claim = _figure_claim(body, 900)
+    assert claim.source is not None
+    assert (claim.source.kind, claim.source.canonical) == ("government", "Ministry of Labour")
+
+
+def test_titled_surname_gets_the_full_name_given_earlier() -> None:
+    body = (
+        "Governor Hedda Marsk opened the shelter on Monday.\n"
+        "Speaking later, Ms Marsk said crews had recovered two bodies on Sunday."
+    )
+    claim = _figure_claim(body, 2)
+    assert claim.source is not None and claim.source.text == "Ms Marsk"
+    assert claim.source.canonical == "Hedda Marsk"
+
+
+def test_durations_and_ages_are_no_claim_figures() -> None:
+    body = "The 74-year-old said the water rose within 20 minutes and flooded 30 homes."
+    found = extract(_document(body))
+    figures = [q.text for c in found.claims for q in c.quantities]
+    assert figures == ["30 homes"]
+
+
+def test_figure_a_count_reaches_counts_what_the_count_counts() -> None:
+    body = (
+        "Officials said the number of people confirmed dead has risen to 19.\n"
+        "Casualties among the crews have now reached about 300."
+    )
+    nineteen = next(q for q in _figure_claim(body, 19).quantities if q.value == 19)
+    assert nineteen.counted == "people"
+    three_hundred = next(q for q in _figure_claim(body, 300).quantities if q.value == 300)
+    assert three_hundred.counted == "Casualties"

@@ -54,9 +54,10 @@ from typing import Any, cast
 
 from spacy.tokens import Doc, Token
 
+from newsledger.extract import aliases
 from newsledger.model import Certainty, Claim, Entity, Source, SourceKind, Span
 
-__all__ = ["find_attributions"]
+__all__ = ["find_attributions", "own_certainty", "strip_titles"]
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,8 @@ _DASH_CREDIT = re.compile(
     r"[^\S\n]*(?P<dash>―|—|–|--)[^\S\n]*(?P<name>[A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})"
 )
 _PRONOUN_SENTENCES = 6
+#: How many sentences after a role noun ("the governor said") its holder may be named in.
+_ROLE_AHEAD_SENTENCES = 3
 
 
 # --- vocabulary ----------------------------------------------------------------------------------
@@ -120,6 +123,8 @@ class _Cue:
     takes_xcomp: bool = False
     preps: frozenset[str] = frozenset()
     needs_agent: bool = False
+    #: a cue only with one of its prepositions: "put (the number) at", never "put pressure on"
+    only_preps: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,11 +139,13 @@ class _Lexicon:
     addressee: frozenset[str]
     general_certainty: Certainty
     general_except: frozenset[str]
-    hedges: dict[Certainty, re.Pattern[str]]
+    hedges: dict[str, re.Pattern[str]]
     kind_heads: dict[SourceKind, frozenset[str]]
     kind_names: dict[SourceKind, re.Pattern[str]]
     agentless: frozenset[str]
     intelligence: frozenset[str]
+    intelligence_heads: frozenset[str]
+    collective_media: frozenset[str]
     roles: frozenset[str]
     label_stop: frozenset[str]
     titles: frozenset[str]
@@ -167,13 +174,14 @@ def _lexicon() -> _Lexicon:
             bool(v.get("xcomp")),
             frozenset(v.get("preps", ())),
             bool(v.get("agent")),
+            bool(v.get("only_preps")),
         )
         for lemma, v in cues["verbs"].items()
     }
     raw = vocab["hedges"]
-    hedges: dict[Certainty, re.Pattern[str]] = {
+    hedges: dict[str, re.Pattern[str]] = {
         level: _alternation(f"(?i:{p})" for p in raw[level])
-        for level in ("denied", "estimated", "confirmed")
+        for level in ("denied", "estimated", "confirmed", "bound")
     }
     hedges["speculative"] = _alternation(
         [*(f"(?i:{p})" for p in raw["speculative"]), *raw["case_sensitive"]]
@@ -195,6 +203,8 @@ def _lexicon() -> _Lexicon:
         },
         agentless=frozenset(vocab["agentless"]),
         intelligence=frozenset(vocab["intelligence"]),
+        intelligence_heads=frozenset(vocab["intelligence_heads"]),
+        collective_media=frozenset(vocab["collective_media"]),
         roles=frozenset(vocab["roles"]),
         label_stop=frozenset(vocab["label_stop"]),
         titles=frozenset(vocab["titles"]),
@@ -394,6 +404,8 @@ class _Extractor:
         self.drafts: dict[int, _Draft] = {}
         self.sent_starts: list[int] = []
         self.sent_ends: list[int] = []
+        #: every sentence end, known before the pass (the two lists above grow with it)
+        self.all_sent_ends = [sent.end_char for sent in doc.sents if sent.text.strip()]
         #: quote index -> key of the draft it was attached to, for follow-on quotes
         self.quote_owner: dict[int, int] = {}
 
@@ -492,6 +504,12 @@ class _Extractor:
     def _verb_cue(self, verb: Token) -> None:
         lemma = verb.lemma_.lower()
         cue = self.lex.verbs.get(lemma, _Cue(self.lex.general_certainty))
+        finite = _misparsed_finite(verb) if lemma in self.lex.verbs else None
+        if finite is not None:
+            self._misparsed_cue(verb, cue, finite)
+            return
+        if cue.only_preps and not _prep_objects(verb, cue.preps):
+            return
         if verb.dep_ in {"amod", "compound"} or (verb.dep_ == "acl" and verb.tag_ == "VBN"):
             return  # "an estimated 10,000", "a group called X", "known as"
         if verb.dep_ == "acl" and verb.head.lemma_.lower() not in self.lex.kind_heads["document"]:
@@ -505,6 +523,9 @@ class _Extractor:
             change = self.lex.raising[head.lemma_.lower()]
             certainty = change or certainty
         source = self._verb_source(verb)
+        speaker = self._speaker_before(verb)
+        if speaker is not None:
+            source = self._source(speaker)
         if cue.needs_agent and not self._agentive(verb, source):
             return
         if cue.needs_agent and not any(c.dep_ in _SUBJECTS for c in verb.children):
@@ -515,12 +536,59 @@ class _Extractor:
         subject = self._subject(verb)
         if subject is not None:
             draft.subject_text = self.text[slice(*_subtree(subject))]
-        if lemma not in self.lex.quote_verbs or lemma in self.lex.verbs:
+        if speaker is not None:
+            draft.fragments = [(verb.sent.start_char, speaker.left_edge.nbor(-1).idx)]
+            draft.subject_text = self.text[slice(*_subtree(speaker))]
+        elif lemma not in self.lex.quote_verbs or lemma in self.lex.verbs:
             # "…, saying that": a participle attributes a clause or a quote, not an object
             draft.fragments = self._verb_content(verb, cue if not participle else _Cue(certainty))
         else:
             colon = self._colon_block(verb)
             draft.fragments = [colon] if colon else []
+        self.drafts[verb.i] = draft
+
+    def _speaker_before(self, verb: Token) -> Token | None:
+        """In "CLAUSE, the mayor of the town said on Tuesday." the parser may hang the speaker on
+        the clause (an apposition) and the cue on its verb (a conjunct with no subject, or an
+        adverbial clause with a subject from the clause): a noun phrase alone between the last
+        comma and the cue is the speaker."""
+        if verb.dep_ not in {"conj", "ccomp", "parataxis", "advcl", "ROOT"} or verb.i < verb.head.i:
+            return None
+        if any(c.dep_ in _PASSIVE_SUBJECTS | {"agent"} for c in verb.children):
+            return None
+        sent = verb.sent
+        comma = next(
+            (t for t in reversed(self.doc[sent.start : verb.i]) if t.text in {",", "—", "–"}),
+            None,
+        )
+        if comma is None or comma.i + 1 >= verb.i or comma.i <= sent.start:
+            return None
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+        if any(c.i > comma.i for c in subjects) or (verb.dep_ == "ROOT" and subjects):
+            return None  # "…, officials said": the parser found the speaker itself
+        stretch = self.doc[comma.i + 1 : verb.i]
+        if any(t.tag_ in _FINITE or t.text in _QUOTE_MARKS or t.pos_ == "CCONJ" for t in stretch):
+            return None
+        roots = [t for t in stretch if not (comma.i < t.head.i < verb.i) or t.head.i == t.i]
+        if len(roots) != 1 or roots[0].pos_ not in {"NOUN", "PROPN", "PRON"}:
+            return None
+        root = roots[0]
+        if root.left_edge.i != comma.i + 1 or root.right_edge.i != verb.i - 1:
+            return None
+        if any(root.head.i == c.i for c in subjects):
+            return None  # "Smith, the mayor, said": an apposition of the real subject
+        return root
+
+    def _misparsed_cue(self, verb: Token, cue: _Cue, clause: Token) -> None:
+        """ "Military intelligence reported on Monday that…" read by the parser as a participle
+        on the subject ("intelligence [which was] reported"): the noun is the source, and the
+        that-clause it is the subject of is the content."""
+        source = self._source(verb.head)
+        certainty = "speculative" if self._negated(verb) else cue.certainty
+        draft = _Draft(_cue_range(verb, cue.preps), verb, source, certainty)
+        that = verb.right_edge.nbor(1)
+        draft.fragments = [(that.idx, _subtree(clause)[1])]
+        draft.subject_text = self.text[slice(*_subtree(verb.head))]
         self.drafts[verb.i] = draft
 
     def _agentive(self, verb: Token, source: Source | None) -> bool:
@@ -607,8 +675,9 @@ class _Extractor:
 
     def _clause_before(self, verb: Token) -> list[CharRange]:
         """For "CONTENT, officials said." / "CONTENT, said Smith.": the clause before the comma."""
-        if any(c.dep_ in _CONTENT_DEPS and c.i > verb.i for c in verb.children):
-            return []
+        hearer = {"dobj", "dative"} if verb.lemma_.lower() in self.lex.addressee else set()
+        if any(c.dep_ in _CONTENT_DEPS - hearer and c.i > verb.i for c in verb.children):
+            return []  # "…, Kirby told reporters.": the object of "told" is the hearer
         subject = self._subject(verb) if any(c.dep_ in _SUBJECTS for c in verb.children) else None
         boundary = subject.left_edge if subject is not None and subject.i < verb.i else verb
         if boundary.i == verb.sent.start:
@@ -809,14 +878,16 @@ class _Extractor:
         lex = self.lex
         head = tok.lemma_.lower()
         modifiers = {c.lower_ for c in tok.children if c.dep_ in {"compound", "amod"}}
-        if head in {"agency", "service"} and modifiers & lex.intelligence:
-            return "government", _strip_det(text)
+        if self._intelligence_body(tok, modifiers):
+            return "government", self._intelligence_name(tok, text)
         if head == "agency" and "news" in modifiers:
             return "media", _strip_det(text)
         if (tok.pos_ == "NOUN" or tok.text.islower()) and _definite(tok):
             found = self._resolve_role(tok)
             if found is not None:
                 return found
+        if tok.lower_ in lex.collective_media and not _named(tok):
+            return "unnamed", None  # "Russian media", "local outlets": no one outlet speaks
         for kind in ("document", "government", "media", "organization", "unnamed"):
             heads = lex.kind_heads[kind]
             if head in heads or tok.lower_ in heads:
@@ -825,6 +896,34 @@ class _Extractor:
         if tok.pos_ == "PROPN":
             return "organization", _strip_det(_head_phrase(tok))
         return "unnamed", None
+
+    def _intelligence_body(self, tok: Token, modifiers: set[str]) -> bool:
+        """ "The spy agency", "South Korean intelligence", "US intel": a state's intelligence
+        service, named by description. A bare "intelligence" needs a modifier saying whose."""
+        head = tok.lemma_.lower()
+        if head in {"agency", "service"}:
+            return bool(modifiers & self.lex.intelligence)
+        owners = [c for c in tok.children if c.dep_ in {"amod", "compound", "poss", "nmod"}]
+        return head in self.lex.intelligence_heads and bool(owners)
+
+    def _intelligence_name(self, tok: Token, text: str) -> str:
+        """The service's name: the alias table's, else the intelligence body the document names
+        (nearest before, else the first after: "spy agency" and "intelligence service" are one
+        body to a reader), else the description itself."""
+        described = _strip_det(text)
+        known = aliases.lookup(described)
+        if known is not None:
+            return known
+        bodies = [
+            e
+            for e in self.entities.items
+            if e.label in {"government", "military"}
+            and any(w in e.canonical.lower() for w in self.lex.intelligence_heads)
+        ]
+        before = [e for e in bodies if e.end <= tok.idx]
+        after = [e for e in bodies if e.start > tok.idx]
+        found = before[-1] if before else (after[0] if after else None)
+        return found.canonical if found is not None else described
 
     def _titled(self, tok: Token) -> bool:
         """Whether a title word is among the name's compounds ("Mr. Austin", "Minister Kim")."""
@@ -925,11 +1024,27 @@ class _Extractor:
         if role not in self.lex.roles:
             return self._resolve_definite(tok)
         for e in reversed(self.entities.before(tok.idx)):
-            if e.label != "person":
-                continue
-            if (e.role and role in e.role.lower()) or role in self._words_around(e):
+            if self._has_role(e, role):
+                return "person", e.canonical
+        for e in self._entities_ahead(tok.idx):
+            if self._has_role(e, role):
                 return "person", e.canonical
         return "unnamed", None
+
+    def _has_role(self, entity: Entity, role: str) -> bool:
+        if entity.label != "person":
+            return False
+        return bool(entity.role and role in entity.role.lower()) or role in self._words_around(
+            entity
+        )
+
+    def _entities_ahead(self, offset: int) -> list[Entity]:
+        """Entities after ``offset`` in the rest of its sentence and the next few: a lede often
+        gives the role ("the governor said") and names its holder a line later."""
+        ends = self.all_sent_ends
+        k = bisect_right(ends, offset)
+        limit = ends[min(k + _ROLE_AHEAD_SENTENCES, len(ends) - 1)] if ends else len(self.text)
+        return [e for e in self.entities.items if offset < e.start < limit]
 
     def _resolve_definite(self, tok: Token) -> tuple[SourceKind, str | None] | None:
         """For "the agency reported": the latest body whose name has the same head word."""
@@ -1170,6 +1285,8 @@ class _Extractor:
             around.append(draft.source.text)
         if any(hedges["speculative"].search(x) for x in (content, *around)):
             return "speculative"
+        if level != "estimated" and hedges["bound"].search(content):
+            return "speculative"
         if level == "reported" and hedges["estimated"].search(content):
             return "estimated"
         if level == "reported" and hedges["confirmed"].search(content):
@@ -1249,6 +1366,22 @@ def _that_clause_on_object(verb: Token) -> list[CharRange]:
             if sub.dep_ in {"relcl", "acl", "ccomp"} and sub.left_edge.lower_ == "that":
                 return [_subtree(sub)]
     return []
+
+
+def _misparsed_finite(verb: Token) -> Token | None:
+    """The clause of "X reported on Monday that …" when the parser made "reported" a participle
+    hung on X: the verb X is the subject of, right after a "that" that closes the participle."""
+    if verb.dep_ != "acl" or verb.tag_ != "VBN" or verb.i < verb.head.i:
+        return None
+    subject = verb.head
+    clause = subject.head
+    after = verb.right_edge.i + 1
+    if subject.dep_ not in _SUBJECTS or after >= len(verb.doc) or clause.i <= after:
+        return None
+    that = verb.doc[after]
+    if that.lower_ != "that" or that.dep_ != "mark" or that.head.i != clause.i:
+        return None
+    return clause
 
 
 def _is_passive(verb: Token) -> bool:
@@ -1404,10 +1537,16 @@ def own_certainty(text: str) -> Certainty:
     plain statement of the outlet is reported.
     """
     hedges = _lexicon().hedges
-    if hedges["speculative"].search(text):
+    if hedges["speculative"].search(text) or hedges["bound"].search(text):
         return "speculative"
     if hedges["estimated"].search(text):
         return "estimated"
     if hedges["confirmed"].search(text):
         return "confirmed"
     return "reported"
+
+
+def strip_titles(name: str) -> str:
+    """A person's name without the titles in front ("Ms Ondrasek" -> "Ondrasek"), so that a
+    titled mention can be matched with the full name given elsewhere."""
+    return _strip_titles(name, _lexicon())

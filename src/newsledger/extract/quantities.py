@@ -1771,8 +1771,12 @@ _SETTING_VERBS = frozenset(
         "set",
         "exceed",
         "top",
+        "bring",
+        "remain",
     }
 )
+#: Setting verbs whose object is the figure itself ("casualties have reached 3,000").
+_REACHING_VERBS = frozenset({"reach", "total", "exceed", "top", "hit", "number", "pass", "surpass"})
 _COUNT_WORDS = frozenset({"number", "toll", "count", "tally", "total", "figure"})
 
 
@@ -1790,7 +1794,7 @@ def _count_named(noun: Token) -> str | None:
     if noun.lemma_.lower() in _COUNT_WORDS:
         for prep in noun.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
-                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                objects = [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}]
                 if objects:
                     return _phrase(objects[0])
         return _phrase(noun)
@@ -1820,10 +1824,30 @@ def _implied_counted(doc: Doc, quantity: Quantity) -> str | None:
         verb = head.head
         if verb.lemma_.lower() not in _SETTING_VERBS:
             return None
-        for dep in ("dobj", "nsubjpass", "nsubj"):
-            nouns = [c for c in verb.children if c.dep_ == dep]
-            if nouns:
-                return _count_named(nouns[0])
+        return _set_noun(verb, ("dobj", "nsubjpass", "nsubj"))
+    if number.dep_ == "dobj" and head.lemma_.lower() in _REACHING_VERBS:
+        return _set_noun(head, ("nsubj", "nsubjpass"))  # "casualties have reached 3,000"
+    return None
+
+
+def _set_noun(verb: Token, deps: tuple[str, ...]) -> str | None:
+    """What the figure a setting verb gives counts: its object or subject ("put the number of
+    people at", "the toll rose to"), through a clausal subject the parser made of a participle
+    ("the number of people confirmed dead has risen to 19")."""
+    for dep in deps:
+        nouns = [c for c in verb.children if c.dep_ == dep]
+        if nouns:
+            return _count_named(nouns[0])
+    # "the number of people confirmed dead has risen to 19" / "the number of soldiers killed
+    # or injured has reached 4,000": the parser made the count's participle the clause, so the
+    # count word is the subject of a clause before the verb, or of the verb it is a conjunct of
+    clauses = [c for c in verb.children if c.dep_ in {"csubj", "ccomp"} and c.i < verb.i]
+    if verb.dep_ == "conj":
+        clauses.append(verb.head)
+    for clause in clauses:
+        nouns = [c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if nouns and nouns[0].lemma_.lower() in _COUNT_WORDS:
+            return _count_named(nouns[0])
     return None
 
 
@@ -1835,6 +1859,20 @@ def _with_implied_counted(doc: Doc, quantity: Quantity) -> Quantity:
         return quantity
     people = counted.split()[-1].lower() in _vocab().people_states | _vocab().people_nouns
     return dataclasses.replace(quantity, counted=counted, unit="people" if people else None)
+
+
+def measures_time(quantity: Quantity) -> bool:
+    """Whether a figure is a duration or an age ("within 20 minutes", "a 74-year-old"): a
+    measure of time, not an amount anyone claims; a rate ("$500 a month") is not one."""
+    if quantity.unit is None or quantity.per is not None:
+        return False
+    vocab = _vocab()
+    kinds = {
+        u.kind
+        for u in (*vocab.units_ci.values(), *vocab.units_cs.values())
+        if u.unit == quantity.unit
+    }
+    return bool(kinds) and kinds <= {"duration", "age"}
 
 
 def find_quantities(doc: Doc) -> list[Quantity]:
