@@ -8,7 +8,8 @@ writer to the store.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, Protocol
+from types import TracebackType
+from typing import Literal, Protocol, Self
 
 from newsledger.model import Document, Extraction
 
@@ -24,6 +25,29 @@ class Engine(Protocol):
     def map(self, documents: Sequence[Document]) -> list[Extraction]: ...
 
     def close(self) -> None: ...
+
+
+class ClosingEngine:
+    """``with`` support for engines: closed on the way out, aborted first on an error."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        """Stop work in flight without waiting for it (an error is on its way up)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if error is not None:
+            self.abort()
+        self.close()
 
 
 def make_engine(

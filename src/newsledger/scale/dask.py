@@ -11,14 +11,14 @@ newsledger installed), then pass ``--engine dask --scheduler tcp://SCHEDULER:878
 from __future__ import annotations
 
 from collections.abc import Sequence
-from types import TracebackType
 from typing import Any
 
 from newsledger.model import Document, Extraction
+from newsledger.scale import ClosingEngine
 from newsledger.scale.local import default_workers, extract_batch
 
 
-class DaskEngine:
+class DaskEngine(ClosingEngine):
     """Runs the extract stage over windows of documents on a Dask cluster, in order."""
 
     def __init__(
@@ -58,14 +58,3 @@ class DaskEngine:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
-
-    def __enter__(self) -> DaskEngine:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()

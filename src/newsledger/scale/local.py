@@ -13,9 +13,9 @@ import multiprocessing
 import os
 from collections.abc import Sequence
 from multiprocessing.pool import Pool
-from types import TracebackType
 
 from newsledger.model import Document, Extraction
+from newsledger.scale import ClosingEngine
 
 
 def default_workers() -> int:
@@ -29,7 +29,7 @@ def extract_batch(documents: Sequence[Document]) -> list[Extraction]:
     return list(extract_many(documents))
 
 
-class LocalEngine:
+class LocalEngine(ClosingEngine):
     """Runs the extract stage over windows of documents, in order.
 
     ``workers`` of 1 (or a window too small to be worth spreading) runs in this process; more
@@ -69,15 +69,6 @@ class LocalEngine:
             self._pool.join()
             self._pool = None
 
-    def __enter__(self) -> LocalEngine:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        if error is not None and self._pool is not None:
+    def abort(self) -> None:
+        if self._pool is not None:
             self._pool.terminate()
-        self.close()

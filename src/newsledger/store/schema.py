@@ -166,3 +166,14 @@ reconcile_state = Table(
     Column("documents", Integer, nullable=False),
     Column("saved_at", String(32), nullable=False),
 )
+
+
+def create_tables(bind: Any, names: tuple[str, ...]) -> None:
+    """Create tables from their definitions here; for a migration that introduces them."""
+    for name in names:
+        metadata.tables[name].create(bind)
+
+
+def drop_tables(bind: Any, names: tuple[str, ...]) -> None:
+    for name in reversed(names):
+        metadata.tables[name].drop(bind)

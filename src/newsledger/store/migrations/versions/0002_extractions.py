@@ -22,12 +22,8 @@ TABLES = ("entities", "times", "places", "claims", "quantities")
 
 
 def upgrade() -> None:
-    bind = op.get_bind()
-    for name in TABLES:
-        schema.metadata.tables[name].create(bind)
+    schema.create_tables(op.get_bind(), TABLES)
 
 
 def downgrade() -> None:
-    bind = op.get_bind()
-    for name in reversed(TABLES):
-        schema.metadata.tables[name].drop(bind)
+    schema.drop_tables(op.get_bind(), TABLES)

@@ -21,12 +21,8 @@ TABLES = ("story_members", "reconcile_state")
 
 
 def upgrade() -> None:
-    bind = op.get_bind()
-    for name in TABLES:
-        schema.metadata.tables[name].create(bind)
+    schema.create_tables(op.get_bind(), TABLES)
 
 
 def downgrade() -> None:
-    bind = op.get_bind()
-    for name in reversed(TABLES):
-        schema.metadata.tables[name].drop(bind)
+    schema.drop_tables(op.get_bind(), TABLES)
