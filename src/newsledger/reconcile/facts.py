@@ -167,6 +167,7 @@ class _Vocab:
     breaks: tuple[str, ...]
     person_noun_re: re.Pattern[str]
     person_after_re: re.Pattern[str]
+    recipient_kinds: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -222,6 +223,7 @@ def vocab() -> _Vocab:
         person_noun_re=re.compile(
             rf"(?<![\w-])(?:{_alternation(person_words)})s?(?![\w-])", re.IGNORECASE
         ),
+        recipient_kinds=dict(data["recipient_kinds"]),
         person_after_re=re.compile(
             rf"^\s+(?:[\w\-]+\s+)?(?:{_alternation(person_words)})s?(?![\w-])", re.IGNORECASE
         ),
@@ -281,6 +283,9 @@ class Measure:
     factor: float = 1.0
     recipient: str | None = None
     head: str | None = None
+    #: A restatement in another currency: shown in its own unit, kept out of status.
+    shown_unit: str | None = None
+    converted: bool = False
 
 
 @dataclass(frozen=True)
@@ -362,7 +367,6 @@ class _Classifier:
             return None
         converted = self._conversion(quantity, segment)
         if converted is not None:
-            self.previous = converted
             return converted
         measure = self._inherit(self._own(quantity, segment), quantity, segment)
         if measure is None or not measure.thing:
@@ -381,7 +385,7 @@ class _Classifier:
         v = vocab()
         unit = quantity.unit or ""
         if _CURRENCY.match(unit) and previous.thing.startswith("money") and unit != previous.unit:
-            return replace(previous, unit=unit, factor=1.0)
+            return replace(previous, shown_unit=unit, converted=True, factor=1.0)
         if unit in v.units and previous.unit != unit:
             target, factor = v.units[unit]
             if target == previous.unit:
@@ -414,6 +418,7 @@ class _Classifier:
         if _FOR_PEOPLE.match(segment.after):
             time, recipient = None, None  # "$22 million for 11,000 troops": a total
         qualifier = _money_qualifier(segment.clause)
+        kind = v.recipient_kinds.get(recipient or "", kind)
         return Measure(
             thing=f"money:{kind}" if kind else "money",
             qualifier=qualifier,
@@ -464,6 +469,8 @@ class _Classifier:
                 return None
         if state in v.presence:
             state, info = None, None
+        if state is None and thing in v.deployable and _few(quantity):
+            state = "individuals"  # "two soldiers ... were taken to Kyiv": people, not a force
         qualifier = qualifier or self._near_qualifier(segment)
         time, recipient = _per_parts(quantity.per)
         increment = bool(info and info.cumulative) and _is_increment(quantity, segment)
@@ -495,7 +502,10 @@ class _Classifier:
             return None, None, None, None
         qualifier = _qualifiers(low)
         state = None
-        extended = low + after[:25].lower()
+        follow = after.lstrip().lower()
+        extended = (
+            follow[: len(low) + 25] if follow.startswith(low) else f"{low} {after[:25].lower()}"
+        )
         found = next((m for m in v.state_re.finditer(extended) if m.start() < len(low)), None)
         if found is not None:
             state = v.state_of[found.group(0)]
@@ -640,7 +650,10 @@ class _Classifier:
             if own is not None and own != previous.unit and _count_unit(previous.thing) is None:
                 return None
             own_kind = self._kind_again(previous, segment)
-            return replace(base, thing=own_kind, increment=_is_increment(quantity, segment))
+            info = vocab().states.get(previous.state or "")
+            cumulative = info is None or info.cumulative
+            increment = cumulative and _is_increment(quantity, segment)
+            return replace(base, thing=own_kind, increment=increment)
         if measure.unit != previous.unit and measure.thing:
             return measure
         if measure.thing == "":
@@ -702,6 +715,12 @@ def _singular(quantity: Quantity) -> bool:
     """ "one thing", "one of Russia's few open allies", "One soldier": an individual, no count."""
     plain = quantity.value == 1 and quantity.low is None and quantity.high is None
     return plain and not quantity.vague and bool(_SINGULAR.match(quantity.text))
+
+
+def _few(quantity: Quantity) -> bool:
+    """A handful (under ten, no bound): individuals named in a report, not a force's size."""
+    exact = quantity.low is None and quantity.high is None and not quantity.vague
+    return exact and quantity.value is not None and quantity.value < 10
 
 
 def _count_unit(thing: str) -> str | None:
@@ -947,6 +966,9 @@ class FactIndex:
     def __init__(self, settings: FactSettings | None = None) -> None:
         self.settings = settings or FactSettings()
         self._stories: dict[str, _Story] = {}
+        #: The fact each group was last read as, with the shape of its records then: what a
+        #: new document is compared against, so ``add`` reads each touched fact once, not twice.
+        self._last: dict[tuple[str, str], tuple[tuple[tuple[str, int], ...], Fact]] = {}
 
     # --- public -------------------------------------------------------------------------------
 
@@ -966,7 +988,9 @@ class FactIndex:
             if key not in story.facts:
                 story.facts[key] = _new_record(key, measure)
         groups = self._groups(story, touched)
-        before = {gid: self._fact(story_id, story, gid, records) for gid, records in groups.items()}
+        before = {
+            gid: self._cached(story_id, story, gid, records) for gid, records in groups.items()
+        }
         before = {gid: fact for gid, fact in before.items() if fact.values}
         for key, added in touched.items():
             story.facts[key]["mentions"].extend(added)
@@ -977,6 +1001,7 @@ class FactIndex:
         changes: list[Change] = []
         for gid, records in self._groups(story, touched).items():
             after = self._fact(story_id, story, gid, records)
+            self._last[(story_id, gid)] = (_shape(records), after)
             added = [
                 m for key in touched if key in {r["key"] for r in records} for m in touched[key]
             ]
@@ -1014,6 +1039,7 @@ class FactIndex:
         gone = self._stories.pop(absorbed, None)
         if gone is None:
             return
+        self._last = {k: v for k, v in self._last.items() if k[0] not in (survivor, absorbed)}
         story = self._stories.setdefault(survivor, _Story())
         for key, record in gone.facts.items():
             mine = story.facts.get(key)
@@ -1077,7 +1103,7 @@ class FactIndex:
         day = _day(document.published.value or "")
         if day is not None and (story.last_day is None or day.isoformat() > story.last_day):
             story.last_day = day.isoformat()
-        story.actors.learn(extraction.entities)
+        story.actors.learn(extraction.entities, document.body)
         return publisher
 
     def _mentions(
@@ -1163,11 +1189,7 @@ class FactIndex:
         def scaled(x: float | None) -> float | None:
             return None if x is None else round(x * factor, 6)
 
-        own = {c for c, q in vocab().qualifier_countries.items() if q == measure.qualifier}
-        country = next(
-            (p.name for p in claim.where if _is_country(p) and (p.name or "").lower() not in own),
-            None,
-        )
+        countries = [p.name for p in claim.where if _is_country(p) and p.name]
         return {
             "document": document.id,
             "outlet": outlet_name(document),
@@ -1177,9 +1199,11 @@ class FactIndex:
             "origin": origin,
             "start": quantity.start,
             "end": quantity.end,
-            "quote": claim.text,
+            "quote": document.body[quantity.start : quantity.end],
             "text": quantity.text,
             "certainty": claim.certainty,
+            "unit": measure.shown_unit or measure.unit,
+            "converted": measure.converted,
             "value": scaled(quantity.value),
             "low": scaled(quantity.low),
             "high": scaled(quantity.high),
@@ -1190,7 +1214,7 @@ class FactIndex:
             "recipient": measure.recipient,
             "head": measure.head,
             "qualifier": measure.qualifier,
-            "country": country,
+            "countries": countries,
         }
 
     # --- materialising ------------------------------------------------------------------------
@@ -1215,16 +1239,29 @@ class FactIndex:
             outlets=outlets,
         )
 
+    def _cached(self, story_id: str, story: _Story, group: str, records: Sequence[JSON]) -> Fact:
+        """The group's fact as last read, when its records have not changed since."""
+        last = self._last.get((story_id, group))
+        if last is not None and last[0] == _shape(records):
+            return last[1]
+        return self._fact(story_id, story, group, records)
+
     def _canonical(self, story: _Story, mention: JSON) -> JSON:
         """The mention with its source and origin as the story's actors stand now."""
         source = mention["source"]
         if source is None:
             return mention
         name = story.actors.canonical(source)
-        if name == source:
+        origin = mention["origin"]
+        if not origin.startswith("unnamed source via "):
+            origin = story.actors.origin_of(name)
+        if name == source and origin == mention["origin"]:
             return mention
-        origin = name if mention["origin"] == source else mention["origin"]
         return {**mention, "source": name, "origin": origin}
+
+
+def _shape(records: Sequence[JSON]) -> tuple[tuple[str, int], ...]:
+    return tuple((r["key"], len(r["mentions"])) for r in records)
 
 
 def _new_record(key: str, measure: Measure) -> JSON:
@@ -1273,7 +1310,8 @@ def _owned_quantities(claims: Sequence[Claim]) -> list[tuple[Quantity, Claim]]:
 def _reading(mention: Mapping[str, Any]) -> tuple[Any, ...]:
     if mention["vague"] and mention["low"] is None and mention["high"] is None:
         return ("vague", " ".join(mention["text"].lower().split()))
-    return (mention["value"], mention["low"], mention["high"], bool(mention["vague"]))
+    numbers = (mention["value"], mention["low"], mention["high"], bool(mention["vague"]))
+    return (*numbers, mention.get("unit"))
 
 
 def _citation(mention: Mapping[str, Any]) -> Citation:
@@ -1318,7 +1356,7 @@ def _values(mentions: Sequence[Mapping[str, Any]], unit: str | None) -> tuple[Fa
                     value=first["value"],
                     low=first["low"],
                     high=first["high"],
-                    unit=unit,
+                    unit=first.get("unit", unit),
                     approximate=all(m["approximate"] for m in group),
                     vague=bool(first["vague"]),
                     text=first["text"],
@@ -1366,6 +1404,8 @@ class _Point:
 def _points(mentions: Iterable[Mapping[str, Any]], settings: FactSettings) -> list[_Point]:
     points = []
     for mention in mentions:
+        if mention.get("converted"):
+            continue  # another currency: shown, never compared
         allowed = interval(mention, settings)
         if allowed is None:
             continue
@@ -1404,7 +1444,9 @@ def independent(mentions: Iterable[Mapping[str, Any]]) -> list[str]:
     document that names no source for the fact: an article giving "about 1,000, citing
     intelligence" and, a paragraph later, the lawmaker who briefed it, is one report.
     """
-    firm = [m for m in mentions if m["certainty"] in FIRM and not m["vague"]]
+    firm = [
+        m for m in mentions if m["certainty"] in FIRM and not m["vague"] and not m.get("converted")
+    ]
     named_documents = {m["document"] for m in firm if m["source"] is not None}
     origins = [
         m["origin"] for m in firm if m["source"] is not None or m["document"] not in named_documents
@@ -1437,28 +1479,39 @@ _THING_WORD = {"troops": "troops", "people": "people"}
 
 
 def _label(record: Mapping[str, Any], mentions: Sequence[Mapping[str, Any]], story: _Story) -> str:
-    """A readable name: "North Korean troops in Kursk", "Missing (Greyhollow Dam)"."""
+    """A readable name: "North Korean troops in Kursk", "Missing (Greyhollow Dam)".
+
+    A fact of the story's main subject (no qualifier of its own) carries the story's dominant
+    qualifier; people in a victim state are named after the noun most reports count them by.
+    """
+    v = vocab()
     thing: str = record["thing"]
     state: str | None = record["state"]
-    qualifier = _most_common(m["qualifier"] for m in mentions) or ""
+    qualifier = record["qualifier"] or ""
+    dominant = story.dominant()
+    about_people = thing in v.person_things or thing in v.deployable or thing.startswith("money")
+    if not qualifier and dominant and about_people:
+        qualifier = dominant  # the figures with no qualifier were grouped with the dominant one
     per = _per_label(record, mentions)
     tail = f" per {per}" if per else ""
     tail += " (increase)" if record["increment"] else ""
     if thing.startswith("money"):
         kind = thing.partition(":")[2] or "money"
-        base = f"{qualifier} {kind}".strip()
         if not per and kind in ("pay", "relief payment"):
             tail += " (total)"
-        return _cap(f"{base}{tail}")
-    if ":" in thing or thing in ("area", "length", "volume", "rain", "share"):
+        return _cap(f"{qualifier} {kind}{tail}")
+    if ":" in thing or thing in v.dimensions.values():
         return _cap(thing.partition(":")[2] or thing) + tail
-    noun = _THING_WORD.get(thing, thing)
+    heads = [v.thing_of.get(lemma(m["head"])) for m in mentions if m["head"]]
+    noun = "troops" if thing == "troops" or _most_common(heads) == "troops" else thing
     if state is None:
         base = f"{qualifier} {noun}".strip()
         if record["scope"]:
             return _cap(f"{base} in {record['scope']}{tail}")
-        if thing in vocab().deployable:
-            country = _most_common(m["country"] for m in mentions)
+        if thing in v.deployable:
+            own = {c for c, q in v.qualifier_countries.items() if q == qualifier}
+            countries = [c for m in mentions for c in m["countries"] if c.lower() not in own]
+            country = _most_common(countries)
             where = f" in {country}" if country else ""
             return _cap(f"{base}{where} (total){tail}")
         return _cap(base + tail)

@@ -70,17 +70,40 @@ _DATELINE_WIRE = re.compile(
 _ORG_KINDS = frozenset({"government", "organization", "media", "document"})
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case ASCII without punctuation: how names are compared."""
+    """Lower-case ASCII without punctuation: how names are compared (cached: names repeat)."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return " ".join(re.sub(r"[^a-z0-9 ]+", " ", plain.lower()).split())
 
 
 @lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    path = resources.files("newsledger.reconcile").joinpath("data/facts_origins.json")
+    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return data
+
+
+@lru_cache(maxsize=1)
 def _titles() -> frozenset[str]:
     """Titles and honorifics of ``data/facts_origins.json``."""
-    path = resources.files("newsledger.reconcile").joinpath("data/facts_origins.json")
-    return frozenset(json.loads(path.read_text("utf-8"))["titles"])
+    return frozenset(_data()["titles"])
+
+
+@lru_cache(maxsize=1)
+def _spokes_roles() -> re.Pattern[str]:
+    words = sorted(_data()["spokes_roles"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _bodies() -> re.Pattern[str]:
+    """Every name of the curated alias table, for finding the body a spokesperson speaks for."""
+    path = resources.files("newsledger.extract").joinpath("data/aliases.json")
+    table = json.loads(path.read_text("utf-8"))
+    names = [n for k, v in table.items() if not k.startswith("_") for n in (k, *v) if len(n) > 3]
+    names.sort(key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
 
 
 def strip_titles(name: str) -> str:
@@ -128,6 +151,7 @@ class Actors:
     kinds: dict[str, str] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
     merges: list[Merge] = field(default_factory=list)
+    speaks_for: dict[str, str] = field(default_factory=dict)
 
     # --- public ------------------------------------------------------------------------------
 
@@ -154,14 +178,26 @@ class Actors:
         self._enter(name, target, kind, reason)
         return self.canonical(target)
 
-    def learn(self, entities: Iterable[Entity]) -> None:
-        """Note the people of a document and their roles, so later names can be resolved."""
+    def learn(self, entities: Iterable[Entity], body: str = "") -> None:
+        """Note the people of a document and their roles, so later names can be resolved.
+
+        A spokesperson named next to the body they speak for ("White House spokesperson John
+        Kirby", "Pat Ryder, the Pentagon's press secretary") is noted as speaking for it:
+        :meth:`origin_of` then gives the body, which is who the statement comes from.
+        """
         for entity in entities:
             if entity.label != "person" or len(entity.canonical.split()) < 2:
                 continue
             person = self.resolve(entity.canonical, "person")
             if entity.role:
                 self._note_role(entity.role, person)
+                self._note_spokesperson(entity, person, body)
+
+    def origin_of(self, actor: str) -> str:
+        """The independent origin of what ``actor`` says: the body a spokesperson speaks for,
+        else the actor."""
+        actor = self.canonical(actor)
+        return self.canonical(self.speaks_for.get(actor, actor))
 
     def merges_into(self, canonical: str) -> list[Merge]:
         """The merges that ended in ``canonical`` (for a speaker's list of aliases)."""
@@ -173,6 +209,7 @@ class Actors:
             "kinds": dict(self.kinds),
             "roles": dict(self.roles),
             "merges": [m.to_json() for m in self.merges],
+            "speaks_for": dict(self.speaks_for),
         }
 
     @classmethod
@@ -182,6 +219,7 @@ class Actors:
             kinds={str(k): str(v) for k, v in state["kinds"].items()},
             roles={str(k): str(v) for k, v in state["roles"].items()},
             merges=[Merge(**m) for m in state["merges"]],
+            speaks_for={str(k): str(v) for k, v in state.get("speaks_for", {}).items()},
         )
 
     # --- placing a new name ------------------------------------------------------------------
@@ -295,6 +333,20 @@ class Actors:
             self.names[key] = full
             self.merges.append(Merge(single, full, f"surname of {full}"))
 
+    def _note_spokesperson(self, entity: Entity, person: str, body: str) -> None:
+        """Note the body named next to a spokesperson (same line, just before or after)."""
+        if person in self.speaks_for or not body or not _spokes_roles().search(entity.role or ""):
+            return
+        line_start = body.rfind("\n", 0, entity.start) + 1
+        before = list(_bodies().finditer(body[max(line_start, entity.start - 60) : entity.start]))
+        after = list(_bodies().finditer(body[entity.end : entity.end + 50].split("\n")[0]))
+        near = before[-1] if before else (after[0] if after else None)
+        if near is None:
+            return
+        name = self.resolve(aliases.canonical(near.group(0)), "government")
+        self.speaks_for[person] = name
+        self.merges.append(Merge(person, name, f"speaks for {name} ({entity.role})"))
+
     def _note_role(self, role: str, person: str) -> None:
         key = fold(role)
         if not key:
@@ -401,7 +453,7 @@ def claim_origin(
                 name = cited.canonical or cited.text
                 kind = "person" if cited.label == "person" else "government"
         actor = actors.resolve(name, kind)
-        return actor, actor
+        return actor, actors.origin_of(actor)
     if source is not None or claim.cue is not None:
         return None, f"unnamed source via {publisher}"
     return None, publisher
