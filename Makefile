@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 DEMO_DB ?= demo/newsledger.db
 
-.PHONY: setup demo test eval bench lint lock clean
+.PHONY: setup demo sample test eval bench lint lock clean
 
 setup: $(STAMP)
 
@@ -27,7 +27,18 @@ demo: $(STAMP)
 	$(VENV)/bin/newsledger extract examples/ --json > demo/extract.jsonl
 	$(VENV)/bin/newsledger documents --db $(DEMO_DB)
 	$(VENV)/bin/newsledger claims --db $(DEMO_DB)
-	@echo "Outputs: store $(DEMO_DB); documents with entities, dates and claims as JSON Lines demo/extract.jsonl"
+	$(VENV)/bin/newsledger stories --db $(DEMO_DB)
+	$(VENV)/bin/newsledger brief --db $(DEMO_DB) --format md --out demo/brief.md
+	$(VENV)/bin/newsledger brief --db $(DEMO_DB) --format html --out demo/brief.html
+	$(VENV)/bin/newsledger brief --db $(DEMO_DB) --format json --out demo/brief.json
+	@echo "Outputs: store $(DEMO_DB); documents with entities, dates and claims as JSON Lines demo/extract.jsonl;"
+	@echo "         the briefing demo/brief.md (charts beside it), demo/brief.html, demo/brief.json"
+
+# The committed sample briefing of examples/ (docs/sample-briefing/), made by the command itself.
+sample: demo
+	rm -rf docs/sample-briefing && mkdir -p docs/sample-briefing
+	$(VENV)/bin/newsledger brief --db $(DEMO_DB) --format md --out docs/sample-briefing/brief.md
+	$(VENV)/bin/newsledger brief --db $(DEMO_DB) --format html --out docs/sample-briefing/brief.html
 
 test: $(STAMP)
 	$(PY) -m pytest

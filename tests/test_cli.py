@@ -193,3 +193,58 @@ def test_ingest_stores_claims_that_claims_lists(tmp_path: Path) -> None:
         assert harbour[0]["when"][0]["date"] is not None
     table = runner.invoke(app, ["claims", "--db", db])
     assert table.exit_code == 0 and "containers" in table.stdout
+
+
+@pytest.fixture(scope="module")
+def examples_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("examples") / "s.db")
+    assert runner.invoke(app, ["ingest", "--db", db, str(EXAMPLES)]).exit_code == 0
+    return db
+
+
+def test_brief_json_cites_a_span_of_a_stored_document_for_every_value(examples_db: str) -> None:
+    result = runner.invoke(app, ["brief", "--db", examples_db, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    briefing = json.loads(result.stdout)
+    assert set(briefing) == {"generated", "stories"}
+    dam = briefing["stories"][0]
+    assert len(dam["documents"]) == 11
+    assert {"id", "title", "documents", "facts", "timeline", "people", "contradictions"} <= set(dam)
+    shown = runner.invoke(app, ["claims", "--db", examples_db, "--json"]).stdout.splitlines()
+    bodies = {r["document"]["id"]: r["document"]["body"] for r in map(json.loads, shown)}
+    for story in briefing["stories"]:
+        for fact in story["facts"]:
+            assert fact["status"] in {"corroborated", "single-source", "disputed", "changing"}
+            for value in fact["values"]:
+                assert value["sources"]
+                for source in value["sources"]:
+                    body = bodies[source["document"]]
+                    assert body[source["start"] : source["end"]] == source["quote"]
+        for entry in story["timeline"]:
+            assert entry["sources"]
+    missing = next(f for f in dam["facts"] if f["label"].startswith("Missing"))
+    assert missing["status"] == "changing"
+
+
+def test_brief_markdown_to_file_and_second_brief_sees_no_new_facts(
+    examples_db: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "brief.md"
+    result = runner.invoke(app, ["brief", "--db", examples_db, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert text.startswith("# What we know")
+    assert "Missing (Greyhollow Dam) — **changing**" in text
+    assert list(tmp_path.glob("brief-*.svg"))
+    again = json.loads(
+        runner.invoke(app, ["brief", "--db", examples_db, "--format", "json"]).stdout
+    )
+    kinds = {c["kind"] for s in again["stories"] for c in s["changes"]}
+    assert "new_fact" not in kinds
+
+
+def test_brief_unknown_story_and_empty_store(tmp_path: Path, examples_db: str) -> None:
+    unknown = runner.invoke(app, ["brief", "--db", examples_db, "--story", "nope"])
+    assert unknown.exit_code == 1 and "No single story" in unknown.output
+    empty = runner.invoke(app, ["brief", "--db", str(tmp_path / "e.db")])
+    assert empty.exit_code == 1 and "no stories" in empty.output

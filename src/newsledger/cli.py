@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -16,6 +17,7 @@ from newsledger import pipeline
 from newsledger.config import Limits
 from newsledger.ingest import expand
 from newsledger.model import Claim, Document, Extraction
+from newsledger.report import Format, render, write
 from newsledger.scale import EngineName, make_engine
 from newsledger.store import Store
 
@@ -282,6 +284,46 @@ def _story_summary(story_id: str, documents: list[Document]) -> dict[str, Any]:
         "first": dates[0] if dates else None,
         "last": dates[-1] if dates else None,
     }
+
+
+@app.command("brief")
+def brief_command(
+    db: DbOption = None,
+    story: Annotated[
+        str | None, typer.Option(help="One story's id (or a prefix); default: every story.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="ISO date: also list what was first reported after it.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="md, html or json.")] = "md",
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write here (Markdown: charts beside it); default: stdout."),
+    ] = None,
+) -> None:
+    """The "What we know" briefing: key figures, timeline, who said what, contradictions."""
+    store = _open_store(db)
+    try:
+        briefing = pipeline.build_briefing(store, story, since)
+    except KeyError:
+        console.print(
+            f"No single story matches {story!r}; list them with `newsledger stories`.",
+            markup=False,
+        )
+        raise typer.Exit(1) from None
+    finally:
+        store.close()
+    if not briefing.stories:
+        console.print("The store holds no stories yet; ingest articles first.", markup=False)
+        raise typer.Exit(1)
+    store = _open_store(db)
+    store.save_briefing(briefing)
+    store.close()
+    if out_file is None:
+        sys.stdout.write(render(briefing, fmt) + "\n")
+        return
+    for path in write(briefing, fmt, out_file):
+        console.print(f"wrote {path}", markup=False)
 
 
 @app.command("claims")

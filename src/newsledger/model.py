@@ -315,6 +315,14 @@ class Citation:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Citation:
+        return cls(**data)
+
+
+def _citations(items: list[dict[str, Any]]) -> tuple[Citation, ...]:
+    return tuple(Citation.from_json(c) for c in items)
+
 
 @dataclass(frozen=True)
 class FactValue:
@@ -335,6 +343,10 @@ class FactValue:
         data = asdict(self)
         data["sources"] = [c.to_json() for c in self.sources]
         return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FactValue:
+        return cls(**{**data, "sources": _citations(data["sources"])})
 
 
 @dataclass(frozen=True)
@@ -362,6 +374,12 @@ class Fact:
         data["values"] = [v.to_json() for v in self.values]
         return data
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Fact:
+        values = tuple(FactValue.from_json(v) for v in data["values"])
+        origins, outlets = tuple(data["origins"]), tuple(data["outlets"])
+        return cls(**{**data, "values": values, "origins": origins, "outlets": outlets})
+
 
 @dataclass(frozen=True)
 class TimelineEntry:
@@ -377,6 +395,10 @@ class TimelineEntry:
             "text": self.text,
             "sources": [c.to_json() for c in self.sources],
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TimelineEntry:
+        return cls(data["date"], data["text"], _citations(data["sources"]))
 
 
 @dataclass(frozen=True)
@@ -439,6 +461,22 @@ class StoryBrief:
             "changes": [c.to_json() for c in self.changes],
         }
 
+    @classmethod
+    def snapshot(cls, data: dict[str, Any]) -> StoryBrief:
+        """A stored briefing's story read back for comparison: facts and timeline, the parts a
+        later briefing diffs against (documents and speakers are not restored)."""
+        facts = tuple(Fact.from_json(f) for f in data["facts"])
+        disputed = set(data["contradictions"])
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            documents=(),
+            facts=facts,
+            timeline=tuple(TimelineEntry.from_json(t) for t in data["timeline"]),
+            people=(),
+            contradictions=tuple(f for f in facts if f.id in disputed),
+        )
+
 
 @dataclass(frozen=True)
 class Briefing:
@@ -449,3 +487,8 @@ class Briefing:
 
     def to_json(self) -> dict[str, Any]:
         return {"generated": self.generated, "stories": [s.to_json() for s in self.stories]}
+
+    @classmethod
+    def snapshot(cls, data: dict[str, Any]) -> Briefing:
+        """A stored briefing read back for "what changed since the last briefing"."""
+        return cls(data["generated"], tuple(StoryBrief.snapshot(s) for s in data["stories"]))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from newsledger.config import Limits
 from newsledger.ingest import read, read_one
 from newsledger.ingest.dedup import NearDuplicates, Signature, signature
-from newsledger.model import Document, Extraction, Failure
+from newsledger.model import Briefing, Change, Document, Extraction, Failure
 from newsledger.scale import Engine
 from newsledger.scale.local import LocalEngine
 from newsledger.store import Store
@@ -26,12 +26,15 @@ class IngestReport:
     duplicate: int = 0
     near_duplicate: int = 0
     failures: list[Failure] = field(default_factory=list)
+    #: Changes to stories' facts and timelines the new documents brought.
+    changes: int = 0
 
     def to_json(self) -> dict[str, object]:
         return {
             "ingested": self.ingested,
             "duplicate": self.duplicate,
             "near_duplicate": self.near_duplicate,
+            "changes": self.changes,
             "failed": len(self.failures),
             "failures": [failure.to_json() for failure in self.failures],
         }
@@ -56,54 +59,83 @@ def load_index(store: Store) -> NearDuplicates:
     return index
 
 
-STORIES_STATE = "stories"
-#: Documents placed between two saves of the story index. Membership rows are written for every
-#: document; the index is caught up from them after a crash, so a save is only a shortcut.
+RECONCILE_STATE = "reconcile"
+#: Documents placed between two saves of the reconcile state. Story membership is written for
+#: every document; after a crash the state is caught up from the stored documents, so a save is
+#: only a shortcut.
 SAVE_EVERY = 25
 
 
-class StoryKeeper:
-    """A store's story index: loaded from its saved state, caught up, and saved back.
+class Ledger:
+    """A store's reconcile state: loaded, caught up with the stored documents, saved back.
 
-    :meth:`catch_up` places every stored document the index has not seen, oldest publication
+    :meth:`catch_up` places every stored document the state has not seen, oldest publication
     first (undated ones last, in ingest order): stories grow the way the event unfolded, whatever
     order the files came in, and after a crash a re-run resumes exactly.
     """
 
     def __init__(self, store: Store) -> None:
-        from newsledger.reconcile.stories import StoryIndex
+        from newsledger.reconcile import Reconciler
 
-        state = store.load_state(STORIES_STATE)
         self.store = store
-        self.index = StoryIndex.from_state(state) if state else StoryIndex()
+        self.reconciler = Reconciler(store.load_state(RECONCILE_STATE))
+        self.changes: list[Change] = []
         self.unsaved = 0
         self.catch_up()
 
     def catch_up(self) -> None:
         dated = self.store.document_dates()
-        waiting = [(day or "9999", n, i) for n, (i, day) in enumerate(dated) if not self.placed(i)]
+        waiting = [
+            (day or "9999", n, i)
+            for n, (i, day) in enumerate(dated)
+            if not self.reconciler.placed(i)
+        ]
         for _, _, doc_id in sorted(waiting):
             extraction = self.store.extraction(doc_id)
             if extraction is not None:
                 self.place(extraction)
 
-    def placed(self, doc_id: str) -> bool:
-        return self.index.story_of(doc_id) is not None
-
     def place(self, extraction: Extraction) -> str:
-        """Put one document in its story; returns the story id."""
-        assignment = self.index.assign(extraction)
-        merged = dict.fromkeys(assignment.merged, assignment.story_id)
-        self.store.set_stories({extraction.document.id: assignment.story_id}, merged)
+        """Put one document in its story and its figures in the story's facts."""
+        placement = self.reconciler.add(extraction)
+        merged = dict.fromkeys(placement.merged, placement.story_id)
+        self.store.set_stories({extraction.document.id: placement.story_id}, merged)
+        self.changes.extend(placement.changes)
         self.unsaved += 1
         if self.unsaved >= SAVE_EVERY:
             self.save()
-        return assignment.story_id
+        return placement.story_id
 
     def save(self) -> None:
         if self.unsaved:
-            self.store.save_state(STORIES_STATE, self.index.to_state(), self.store.count())
+            self.store.save_state(RECONCILE_STATE, self.reconciler.to_state(), self.store.count())
             self.unsaved = 0
+
+    def brief(self, story: str | None = None, since: str | None = None) -> Briefing:
+        """The briefing of one story (or all), with what changed since the last one stored."""
+        previous_json = self.store.latest_briefing()
+        previous = Briefing.snapshot(previous_json) if previous_json else None
+        ids = self._by_size() if story is None else [self._story_id(story)]
+        return self.reconciler.brief(ids, self.store.extraction, previous, since)
+
+    def _by_size(self) -> list[str]:
+        """Stories with the most reports first: the developing ones a reader came for."""
+        stories = self.reconciler.stories.stories
+        return sorted(stories, key=lambda s: (-len(stories[s].documents), s))
+
+    def _story_id(self, story: str) -> str:
+        matches = [s for s in self.reconciler.stories.stories if s.startswith(story)]
+        if len(matches) != 1:
+            raise KeyError(story)
+        return matches[0]
+
+
+def build_briefing(store: Store, story: str | None = None, since: str | None = None) -> Briefing:
+    """The "What we know" briefing of the store (one story by id or prefix, or all).
+
+    Raises ``KeyError`` for an unknown or ambiguous story id.
+    """
+    return Ledger(store).brief(story, since)
 
 
 @dataclass
@@ -155,7 +187,7 @@ def ingest(
     """
     report = IngestReport()
     index = load_index(store)
-    stories = StoryKeeper(store)
+    ledger = Ledger(store)
     window = _Window()
     own = engine is None
     engine = engine or LocalEngine(workers, batch_size)
@@ -183,8 +215,9 @@ def ingest(
     finally:
         if own:
             engine.close()
-    stories.catch_up()
-    stories.save()
+    ledger.catch_up()
+    ledger.save()
+    report.changes = len(ledger.changes)
     return report
 
 

@@ -21,9 +21,15 @@ from sqlalchemy import Engine, create_engine, delete, event, func, insert, selec
 from sqlalchemy.engine import Connection, make_url
 
 from newsledger.config import database_url
-from newsledger.model import DateInfo, Document, Extraction, Provenance
+from newsledger.model import Briefing, DateInfo, Document, Extraction, Provenance
 from newsledger.store import extractions
-from newsledger.store.schema import documents, provenance, reconcile_state, story_members
+from newsledger.store.schema import (
+    briefings,
+    documents,
+    provenance,
+    reconcile_state,
+    story_members,
+)
 
 __all__ = ["Store", "StoredSignature"]
 
@@ -196,6 +202,19 @@ class Store:
 
     def load_state(self, name: str) -> dict[str, Any] | None:
         query = select(reconcile_state.c.data).where(reconcile_state.c.name == name)
+        with self.engine.connect() as connection:
+            found = connection.execute(query).scalar_one_or_none()
+        return None if found is None else dict(json.loads(found))
+
+    def save_briefing(self, briefing: Briefing) -> None:
+        """Keep what a briefing said, so the next one can say what changed since."""
+        data = json.dumps(briefing.to_json(), ensure_ascii=False, separators=(",", ":"))
+        with self.engine.begin() as connection:
+            connection.execute(insert(briefings).values(generated=briefing.generated, data=data))
+
+    def latest_briefing(self) -> dict[str, Any] | None:
+        """The last stored briefing (its JSON), or ``None`` before the first."""
+        query = select(briefings.c.data).order_by(briefings.c.id.desc()).limit(1)
         with self.engine.connect() as connection:
             found = connection.execute(query).scalar_one_or_none()
         return None if found is None else dict(json.loads(found))

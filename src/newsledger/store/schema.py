@@ -168,6 +168,16 @@ reconcile_state = Table(
 )
 
 
+#: Briefings as generated (JSON), so the next briefing can say what changed since.
+briefings = Table(
+    "briefings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("generated", String(32), nullable=False),
+    Column("data", Text, nullable=False),
+)
+
+
 def create_tables(bind: Any, names: tuple[str, ...]) -> None:
     """Create tables from their definitions here; for a migration that introduces them."""
     for name in names:
