@@ -18,6 +18,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
 import claims  # noqa: E402
+import facts  # noqa: E402
 import html_benchmark  # noqa: E402
 import newsquant  # noqa: E402
 import polnear  # noqa: E402
@@ -98,6 +99,14 @@ def stories_section(shared: Path, verbose: bool) -> dict[str, Any] | None:
     return results
 
 
+def facts_section(shared: Path, verbose: bool) -> dict[str, Any] | None:
+    if not (shared / "corpus").is_dir():
+        return None
+    results = facts.main(shared)
+    print(facts.table(results))
+    return results
+
+
 SECTIONS: dict[str, Callable[[Path, bool], dict[str, Any] | None]] = {
     "scraped_corpus": scraped_section,
     "html_benchmark": html_section,
@@ -106,6 +115,7 @@ SECTIONS: dict[str, Callable[[Path, bool], dict[str, Any] | None]] = {
     "newsquant": newsquant_section,
     "polnear": polnear_section,
     "stories": stories_section,
+    "facts": facts_section,
 }
 
 
