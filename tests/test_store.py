@@ -127,5 +127,6 @@ def test_extraction_and_stories_round_trip(tmp_path: Path, db_url: str) -> None:
         assert found is not None and found.claims
         figures = [q.value for c in found.claims for q in c.quantities]
         assert 3000 in figures
-    assert store.load_state("stories") is not None
+    state = store.load_state("reconcile")
+    assert state is not None and set(state) == {"stories", "facts", "timeline"}
     store.close()
