@@ -367,6 +367,49 @@ def _claim_row(extraction: Extraction, claim: Claim) -> tuple[str, str, str, str
     return where, source, claim.certainty, figures, when
 
 
+# --- serve: the web app (newsledger.web) ---------------------------------------------------------
+
+HostOption = Annotated[
+    str, typer.Option(help="Address to bind; anything but loopback needs --token.")
+]
+PortOption = Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")]
+TokenOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar="NEWSLEDGER_TOKEN",
+        help="Access token every request must carry (Authorization: Bearer, or open "
+        "/?token=... once in a browser).",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    token: TokenOption = None,
+) -> None:
+    """The local web app and its JSON API (described at /openapi.json)."""
+    import uvicorn
+
+    from newsledger.web.app import check_bind, create_app
+
+    refused = check_bind(host, token)
+    if refused:
+        console.print(refused, style="red", markup=False, highlight=False)
+        raise typer.Exit(2)
+    try:
+        web = create_app(db, token)
+    except (SQLAlchemyError, OSError) as exc:
+        console.print(f"[red]Cannot open the store {db or ''}:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"Serving on http://{shown}:{port}/ (Ctrl+C to stop)", markup=False)
+    uvicorn.run(web, host=host, port=port, log_level="info", server_header=False)
+
+
 def main() -> None:
     app()
 
