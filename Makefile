@@ -49,6 +49,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/ingest_bench.py --shared $(SHARED)
 	$(PY) bench/extract_bench.py --shared $(SHARED)
+	$(PY) bench/reconcile_bench.py --shared $(SHARED)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests eval bench tools
