@@ -15,18 +15,16 @@ from pydantic import BaseModel
 
 from newsledger.web.data import ClaimItem, Page, StorySummary, document_summary
 from newsledger.web.pages import (
-    Day,
     LedgerDep,
     Limit,
     Offset,
     OptionalName,
-    SearchText,
+    SearchDep,
     extraction_or_404,
     fact_or_404,
     story_or_404,
     story_page_or_404,
 )
-from newsledger.web.search import Filters
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -114,21 +112,10 @@ def source(name: str, ledger: LedgerDep, limit: Limit = 100, offset: Offset = 0)
 
 
 @router.get("/search", response_model=None, responses=_PAGE, summary="Full-text search")
-def search(
-    ledger: LedgerDep,
-    q: SearchText = "",
-    story: OptionalName = None,
-    source: OptionalName = None,
-    outlet: OptionalName = None,
-    since: Day = None,
-    until: Day = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
-) -> JSONResponse:
+def search(ledger: LedgerDep, asked: SearchDep) -> JSONResponse:
     """Documents and claims holding every word of ``q``, best first."""
-    filters = Filters(story or None, source or None, outlet or None, since, until)
-    results = ledger.search(q, filters, limit, offset)
-    page = Page(results.total, limit, offset, results.hits)
+    results = ledger.search(asked.q, asked.filters, asked.limit, asked.offset)
+    page = Page(results.total, asked.limit, asked.offset, results.hits)
     return JSONResponse({**page.to_json(lambda h: h.to_json()), "terms": list(results.terms)})
 
 

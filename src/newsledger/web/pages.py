@@ -178,10 +178,17 @@ def map_page(request: Request, story_id: str, ledger: LedgerDep) -> HTMLResponse
     return page(request, "map.j2", story=summary, places=places, svg=svgmap.draw(places))
 
 
-@router.get("/search", response_class=HTMLResponse, summary="Search documents and claims")
-def search_page(
-    request: Request,
-    ledger: LedgerDep,
+@dataclass(frozen=True)
+class SearchRequest:
+    """The search parameters the page and the API share."""
+
+    q: str
+    filters: Filters
+    limit: int
+    offset: int
+
+
+def search_request(
     q: SearchText = "",
     story: OptionalName = None,
     source: OptionalName = None,
@@ -190,8 +197,17 @@ def search_page(
     until: Day = None,
     limit: Limit = 20,
     offset: Offset = 0,
-) -> HTMLResponse:
+) -> SearchRequest:
     filters = Filters(story or None, source or None, outlet or None, since, until)
+    return SearchRequest(q, filters, limit, offset)
+
+
+SearchDep = Annotated[SearchRequest, Depends(search_request)]
+
+
+@router.get("/search", response_class=HTMLResponse, summary="Search documents and claims")
+def search_page(request: Request, ledger: LedgerDep, asked: SearchDep) -> HTMLResponse:
+    q, filters, limit, offset = asked.q, asked.filters, asked.limit, asked.offset
     results = ledger.search(q, filters, limit, offset)
     shown = [
         (hit, highlight(hit.text, term_marks(hit.text, results.terms))) for hit in results.hits
