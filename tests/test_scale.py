@@ -9,6 +9,8 @@ import pytest
 
 from newsledger.config import Limits
 from newsledger.ingest import expand
+from newsledger.ingest.document import document_id
+from newsledger.model import DateInfo, Document
 from newsledger.pipeline import ingest
 from newsledger.scale.dask import DaskEngine
 from newsledger.scale.local import LocalEngine
@@ -49,10 +51,17 @@ def test_worker_pool_store_equals_in_process_store(tmp_path: Path) -> None:
     assert stores[1] == stores[2]
 
 
-def test_engine_keeps_order_and_windows_are_bounded() -> None:
-    engine = LocalEngine(workers=3, batch_size=4)
-    assert engine.window == 48
-    engine.close()
+def test_pool_returns_extractions_in_input_order() -> None:
+    bodies = [f"The council said {n} homes were flooded on Monday." for n in range(1, 7)]
+    documents = [
+        Document(document_id(b), b, None, None, None, None, DateInfo("2025-03-13")) for b in bodies
+    ]
+    with LocalEngine(workers=2, batch_size=1) as engine:
+        assert engine.window == 8
+        found = engine.map(documents)
+    assert [e.document.id for e in found] == [d.id for d in documents]
+    figures = [q.value for e in found for c in e.claims for q in c.quantities]
+    assert figures == [1, 2, 3, 4, 5, 6]
 
 
 @pytest.mark.slow

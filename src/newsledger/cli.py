@@ -305,6 +305,8 @@ def brief_command(
     store = _open_store(db)
     try:
         briefing = pipeline.build_briefing(store, story, since)
+        if briefing.stories:
+            store.save_briefing(briefing)
     except KeyError:
         console.print(
             f"No single story matches {story!r}; list them with `newsledger stories`.",
@@ -316,9 +318,6 @@ def brief_command(
     if not briefing.stories:
         console.print("The store holds no stories yet; ingest articles first.", markup=False)
         raise typer.Exit(1)
-    store = _open_store(db)
-    store.save_briefing(briefing)
-    store.close()
     if out_file is None:
         sys.stdout.write(render(briefing, fmt) + "\n")
         return

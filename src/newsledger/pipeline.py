@@ -138,34 +138,20 @@ def build_briefing(store: Store, story: str | None = None, since: str | None = N
     return Ledger(store).brief(story, since)
 
 
-@dataclass
-class _Window:
-    """New documents read and linked, waiting to be extracted and written together."""
-
-    documents: list[Document] = field(default_factory=list)
-    signatures: list[Signature] = field(default_factory=list)
-    relinked: list[tuple[str, ...]] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.documents)
-
-    def holds(self, doc_id: str) -> bool:
-        return any(d.id == doc_id for d in self.documents)
+#: New documents read and linked (with their signature and the earlier copies they relink),
+#: waiting to be extracted and written together.
+_Window = list[tuple[Document, Signature, tuple[str, ...]]]
 
 
 def _flush(store: Store, engine: Engine, window: _Window, report: IngestReport) -> None:
     """Extract the window's documents, then store each with its extraction (own transaction)."""
-    extractions = engine.map(window.documents)
-    for extraction, sig, relinked in zip(
-        extractions, window.signatures, window.relinked, strict=True
-    ):
+    extractions = engine.map([document for document, _, _ in window])
+    for extraction, (_, sig, relinked) in zip(extractions, window, strict=True):
         document = extraction.document
         store.add(document, sig.to_bytes(), sig.shingles, relinked, extraction)
         report.ingested += 1
         report.near_duplicate += bool(document.duplicate_of or relinked)
-    window.documents.clear()
-    window.signatures.clear()
-    window.relinked.clear()
+    window.clear()
 
 
 def ingest(
@@ -188,7 +174,7 @@ def ingest(
     report = IngestReport()
     index = load_index(store)
     ledger = Ledger(store)
-    window = _Window()
+    window: _Window = []
     own = engine is None
     engine = engine or LocalEngine(workers, batch_size)
     try:
@@ -197,16 +183,13 @@ def ingest(
                 if isinstance(result, Failure):
                     report.failures.append(result)
                     continue
-                if window.holds(result.id):
+                if any(document.id == result.id for document, _, _ in window):
                     _flush(store, engine, window, report)  # a copy inside the window: store first
                 if store.has(result.id):
                     store.add_provenance(result.id, result.provenance)
                     report.duplicate += 1
                     continue
-                document, sig, relinked = link(index, result)
-                window.documents.append(document)
-                window.signatures.append(sig)
-                window.relinked.append(relinked)
+                window.append(link(index, result))
                 if len(window) >= engine.window:
                     _flush(store, engine, window, report)
             if done:

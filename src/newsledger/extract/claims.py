@@ -280,6 +280,4 @@ def extract_many(documents: Iterable[Document], batch_size: int = 8) -> Iterator
 
 def extract(document: Document) -> Extraction:
     """Entities, times, places and claims of one document (offsets into its body)."""
-    for extraction in extract_many([document]):
-        return extraction
-    return Extraction(document)
+    return next(extract_many([document]))  # every document, even an empty one, gives one

@@ -10,6 +10,7 @@ names, and maps later mentions ("Ryder", "NIS") to the full name used earlier in
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -85,12 +86,13 @@ class EntityFixes:
             if match_id != korean or any(t.ent_type_ == "PERSON" for t in doc[start:end])
         ]
         people = [s for s in people if not _inside_other_entity(s) and _looks_like_name(s)]
-        fixed = [self._relabel(ent, doc) for ent in doc.ents]
+        named = _People.of(doc)
+        fixed = [self._relabel(ent, doc, named) for ent in doc.ents]
         kept = [ent for ent in fixed if ent is not None]
         doc.ents = filter_spans([*people, *kept])
         return doc
 
-    def _relabel(self, ent: Span, doc: Doc) -> Span | None:
+    def _relabel(self, ent: Span, doc: Doc, named: _People) -> Span | None:
         if ent.label_ not in _MODEL_LABELS | _MISTAKEN_FOR_NAMES:
             return ent  # dates, times and numbers are for the other finders, untouched
         trimmed = _trim(ent)
@@ -107,9 +109,9 @@ class EntityFixes:
             return None
         if ent.label_ == "PERSON" and not _looks_like_name(ent):
             return _not_a_person(ent)
-        if ent.label_ in _MISTAKEN_FOR_NAMES and is_place(text) and not _is_surname(ent, doc):
+        if ent.label_ in _MISTAKEN_FOR_NAMES and is_place(text) and not named.names(ent):
             return Span(doc, ent.start, ent.end, label="GPE")
-        if ent.label_ in {"ORG", "GPE"} and (_is_surname(ent, doc) or _after_title(ent)):
+        if ent.label_ in {"ORG", "GPE"} and (named.names(ent) or _after_title(ent)):
             return Span(doc, ent.start, ent.end, label="PERSON")
         return ent
 
@@ -161,12 +163,29 @@ def _trim(ent: Span) -> Span | None:
     return Span(doc, start, end, label=ent.label_)
 
 
-def _is_surname(ent: Span, doc: Doc) -> bool:
-    """A mention that is a person's name in the document, or the last word of a longer one."""
-    people = [o for o in doc.ents if o.label_ == "PERSON" and o != ent and _looks_like_name(o)]
-    if any(other.text == ent.text for other in people):
-        return True
-    return len(ent) == 1 and any(len(o) > 1 and o[-1].text == ent.text for o in people)
+@dataclass(frozen=True)
+class _People:
+    """The model's person names of one document, read once (not once per mention)."""
+
+    texts: Counter[str]
+    spans: frozenset[tuple[int, int]]
+    surnames: frozenset[str]
+
+    @classmethod
+    def of(cls, doc: Doc) -> _People:
+        people = [o for o in doc.ents if o.label_ == "PERSON" and _looks_like_name(o)]
+        return cls(
+            Counter(o.text for o in people),
+            frozenset((o.start, o.end) for o in people),
+            frozenset(o[-1].text for o in people if len(o) > 1),
+        )
+
+    def names(self, ent: Span) -> bool:
+        """A mention that is another person mention's name, or the last word of a longer one."""
+        itself = ent.label_ == "PERSON" and (ent.start, ent.end) in self.spans
+        if self.texts[ent.text] - itself > 0:
+            return True
+        return len(ent) == 1 and ent.text in self.surnames
 
 
 def _after_title(ent: Span) -> bool:
