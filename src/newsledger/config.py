@@ -26,6 +26,10 @@ class Limits:
     max_records: int = 100_000
     #: HTML deeper than this is refused: lxml and trafilatura recurse over the tree.
     max_html_depth: int = 400
+    #: Wall seconds reading one document may take (decoding, parsing, chrome removal); past it
+    #: the document fails and the batch goes on. ``None`` or 0: no budget. Enforced with a
+    #: SIGALRM timer, so on POSIX and in the main thread only (see ``ingest.budget``).
+    document_seconds: float | None = 60.0
     #: Fetching URLs given on the command line.
     fetch_timeout: float = 20.0
     fetch_max_bytes: int = 20 * 1024 * 1024

@@ -34,6 +34,11 @@ class Errors(Enum):
     E018 = "could not read file: {detail}"
     E019 = "HTML nesting deeper than {limit} levels; refused"
     E020 = "unsupported format: {detail}"
+    E021 = "article is {size} bytes, over the {limit}-byte limit for one document"
+    E022 = (
+        "over the time budget: reading this document took more than {limit} s "
+        "(a pathological input?); raise Limits.document_seconds"
+    )
 
     def format(self, *args: object, **kwargs: object) -> str:
         return str(self.value).format(*args, **kwargs)

@@ -33,7 +33,7 @@ _TITLE_WINDOW = 15
 SAME_HEADLINE = 92
 _TITLE_MAX_WORDS = 30
 _SLUG_MATCH = 75
-_TEMPERATURE = re.compile(r"-?\d{1,3}(?:[.,]\d)?\s*°?\s*[CF]")
+_TEMPERATURE = re.compile(r"-?\d{1,3}(?:[.,]\d)?\s*+°?\s*+[CF]")
 _ARCHIVE_DATE = re.compile(r"^\s*date (\d{4}-\d{2}(?:-\d{2})?)\s+")
 _SKIP_PREFIX = re.compile(r"^(skip to (main )?content)\s*", re.IGNORECASE)
 _GLUED_BYLINE = re.compile(r"(?<=[a-z’'\")])(By [A-Z][\w.]+(?: [A-Z][\w.]+){0,3})\s*$")
@@ -54,22 +54,31 @@ _MONTHS = (
     "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
 _WEEKDAYS = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+# The patterns below run on every line of every page, hostile ones included, so each is written
+# to run in time linear in the line: every run of spaces is matched possessively (``\s++``,
+# ``\s*+``) and is followed by something that cannot be a space, or sits inside the optional
+# item it precedes. Two optional space runs side by side (``\s*X?\s*``) would be tried at
+# every split of a long run of spaces: quadratic, and cubic for three (a 2 KB line of spaces
+# after "10:00" took minutes). Only ``match`` or ``fullmatch`` anchor them, or a lookbehind
+# lets a search start a run of spaces at its first space only.
 #: A line that is only a date (and time): a widget, a byline date or a "Published:" stamp.
 _DATE_LINE = re.compile(
-    rf"^((published|updated|posted|last updated|modified)\s*:?\s*(on\s+)?)?"
-    rf"(({_WEEKDAYS})[a-z]*\.?,?\s+)?"
-    rf"(\d{{1,2}}:\d\d\s*([ap]\.?m\.?)?\s*([A-Z]{{2,4}})?,?\s+)?"
-    rf"((({_MONTHS})\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}})|(\d{{1,2}}\s+({_MONTHS})\.?,?\s+\d{{4}})|"
-    rf"(\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})|(\d{{4}}-\d\d-\d\d))"
-    rf"(\d{{1,3}}\s*mins?\s*read)?"
-    rf"([\sT,|-]*\d{{1,2}}:\d\d(:\d\d)?\s*([ap]\.?m\.?)?\s*([A-Z]{{2,4}}|[+-]\d\d:?\d\d)?)?"
-    rf"(\s*\d{{1,3}}\s*mins?\s*read)?\s*$",
+    rf"^(?:(?:published|updated|posted|last updated|modified)\s*+:?\s*+(?:on\s++)?)?"
+    rf"(?:(?:{_WEEKDAYS})[a-z]*+\.?,?\s++)?"
+    rf"(?:\d{{1,2}}:\d\d(?:\s*+[ap]\.?m\.?)?(?:\s*+[A-Z]{{2,4}})?,?\s++)?"
+    rf"(?:(?:{_MONTHS})\.?\s++\d{{1,2}}(?:st|nd|rd|th)?,?\s++\d{{4}}"
+    rf"|\d{{1,2}}\s++(?:{_MONTHS})\.?,?\s++\d{{4}}"
+    rf"|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{4}}-\d\d-\d\d)"
+    rf"(?:\d{{1,3}}\s*+mins?\s*+read)?"
+    rf"(?:[\sT,|-]*+\d{{1,2}}:\d\d(?::\d\d)?(?:\s*+[ap]\.?m\.?)?"
+    rf"(?:\s*+(?:[A-Z]{{2,4}}|[+-]\d\d:?\d\d))?)?"
+    rf"(?:\s*+\d{{1,3}}\s*+mins?\s*+read)?\s*+$",
     re.IGNORECASE,
 )
 #: A date (and time) glued to the end of a headline line: "Title Monday, October 21, 2024 11:00 AM".
 _DATE_SUFFIX = re.compile(
-    rf"\s+(({_WEEKDAYS})[a-z]*,?\s+)?(({_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}})"
-    rf"(\s+\d{{1,2}}:\d\d(:\d\d)?\s*([ap]\.?m\.?)?)?\s*$",
+    rf"(?<!\s)\s++(?:(?:{_WEEKDAYS})[a-z]*+,?\s++)?(?:{_MONTHS})\.?\s++\d{{1,2}},?\s++\d{{4}}"
+    rf"(?:\s++\d{{1,2}}:\d\d(?::\d\d)?(?:\s*+[ap]\.?m\.?)?)?\s*+$",
     re.IGNORECASE,
 )
 
@@ -344,12 +353,21 @@ def _label_short_lines(lines: list[Line]) -> None:
     page counts as body; a last line with chrome after it must read like a sentence.
     """
     body_seen = False
+    # The next line not labelled chrome, for every line, in one pass from the end: the loop
+    # below only labels the line it is on, so the lines after it still have these labels. (A
+    # search from each line would be quadratic: minutes for a page of 100,000 short lines.)
+    following_at: list[Line | None] = [None] * len(lines)
+    after: Line | None = None
+    for index in range(len(lines) - 1, -1, -1):
+        following_at[index] = after
+        if lines[index].label != "chrome":
+            after = lines[index]
     for index, line in enumerate(lines):
         if line.label == "body":
             body_seen = True
         if line.label is not None:
             continue
-        following = next((other for other in lines[index + 1 :] if other.label != "chrome"), None)
+        following = following_at[index]
         is_last = following is None
         if body_seen and following is not None and following.label == "body":
             line.label = "body" if len(words(line.text)) <= 14 else "chrome"

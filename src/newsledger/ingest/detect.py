@@ -14,6 +14,7 @@ from newsledger.model import InputFormat
 _FEED = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 _HTML = re.compile(rb"<(!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
 _HTML_LOOSE = re.compile(rb"<(p|div|article|h1|section)[\s>]", re.IGNORECASE)
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 _BY_SUFFIX: dict[str, InputFormat] = {
     ".jsonl": "jsonl",
@@ -38,6 +39,14 @@ def detect(data: bytes, name: str = "") -> InputFormat:
     if head.startswith(b"{") and _looks_like_jsonl(data):
         return "jsonl"
     if _FEED.search(head[:1024]) and not _HTML.search(head[:1024]):
+        return "feed"
+    # Markup that declares entities goes to the feed reader whatever else it looks like: that
+    # reader refuses entity declarations (billion laughs, external entities) with a reason,
+    # where the HTML or text reader would take the declarations in as page text. So does XML
+    # whose feed element a long prolog (comments, a DTD) pushed past the first kilobyte.
+    if head.startswith(b"<") and _ENTITY.search(head):
+        return "feed"
+    if head.startswith(b"<?xml") and _FEED.search(head) and not _HTML.search(head):
         return "feed"
     if _HTML.search(head):
         return "html"

@@ -17,7 +17,9 @@ from lxml.etree import ParserError
 
 from newsledger.config import Limits
 from newsledger.errors import Errors, InputError
+from newsledger.ingest import budget
 from newsledger.ingest.document import build, each_record
+from newsledger.ingest.raw import check_document_size, text_size
 from newsledger.model import DateInfo, Document, Failure, Provenance
 
 
@@ -29,26 +31,39 @@ def check_xml(data: bytes) -> None:
         raise InputError(Errors.E010, detail=type(exc).__name__) from exc
     except SafeET.ParseError as exc:
         raise InputError(Errors.E011, detail=str(exc)) from exc
+    except (LookupError, ValueError) as exc:
+        # The XML declaration names an encoding expat cannot read: one Python does not know
+        # (LookupError: "UTF-6") or a multi-byte one (ValueError: "UTF-7").
+        raise InputError(Errors.E011, detail=str(exc)) from exc
 
 
 def read_feed(data: bytes, provenance: Provenance, limits: Limits) -> Iterator[Document | Failure]:
+    """One document per entry. Checking and parsing the whole feed is timed as reading its first
+    entry (one budget), then each entry has its own."""
+    parsed = budget.within(limits.document_seconds, lambda: _parse(data))
+    outlet = parsed.feed.get("title")
+    yield from each_record(
+        enumerate(parsed.entries), provenance, limits, lambda e, p: _entry(e, p, outlet, limits)
+    )
+
+
+def _parse(data: bytes) -> feedparser.FeedParserDict:
     check_xml(data)
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     if parsed.bozo and not parsed.entries:
         raise InputError(Errors.E011, detail=str(parsed.get("bozo_exception", "no entries")))
-    outlet = parsed.feed.get("title")
-    yield from each_record(
-        enumerate(parsed.entries), provenance, limits, lambda e, p: _entry(e, p, outlet)
-    )
+    return parsed
 
 
 def _entry(
-    entry: feedparser.FeedParserDict, provenance: Provenance, outlet: str | None
+    entry: feedparser.FeedParserDict, provenance: Provenance, outlet: str | None, limits: Limits
 ) -> Document:
+    # A field can be there and empty: feedparser then gives None, not "".
     contents = entry.get("content") or []
-    full = max((c.get("value", "") for c in contents), key=len, default="")
+    full = max((c.get("value") or "" for c in contents), key=len, default="")
     partial = not full.strip()
-    html = full if not partial else entry.get("summary", "")
+    html = full if not partial else entry.get("summary") or ""
+    check_document_size(text_size(html), limits, provenance.record)
     text = fragment_text(html) if "<" in html else html
     return build(
         text or "",

@@ -18,10 +18,12 @@ from trafilatura.settings import Document as Document_
 from newsledger.config import Limits
 from newsledger.errors import Errors, InputError
 from newsledger.ingest import chrome, dates
-from newsledger.ingest.document import build
+from newsledger.ingest.document import build, usable_url
 from newsledger.model import DateInfo, DateSource, Document, Provenance
 
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+#: A start or end tag. Its attributes run to the next ``<`` or ``>``, matched possessively, so a
+#: page of ``<a<a<a...`` without any ``>`` costs linear time, not a scan to the end per ``<``.
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*+)([^<>]*+)>")
 #: How many leading lines of trafilatura's text may hold the headline (under a section label).
 _HEADLINE_SEARCH = 3
 _VOID = frozenset(
@@ -36,8 +38,8 @@ def nesting_depth(html: str, stop_at: int) -> int:
     not an article, and is refused before it reaches them.
     """
     depth = deepest = 0
-    for closing, name, self_closing in _TAG.findall(html):
-        if name.lower() in _VOID or self_closing:
+    for closing, name, attributes in _TAG.findall(html):
+        if name.lower() in _VOID or attributes.endswith("/"):
             continue
         depth = max(depth - 1, 0) if closing else depth + 1
         deepest = max(deepest, depth)
@@ -91,6 +93,7 @@ def read_html(
     fetched: str | None = None,
 ) -> Document:
     """One article from an HTML page; ``fetched`` is a crawl date (WARC) used only as a fallback."""
+    url = usable_url(url)  # a record's or archive's URL that does not parse is no URL
     if nesting_depth(html, limits.max_html_depth) > limits.max_html_depth:
         raise InputError(Errors.E019, record=provenance.record, limit=limits.max_html_depth)
     try:

@@ -12,8 +12,9 @@ from dataclasses import replace
 from newsledger.config import Limits
 from newsledger.errors import Errors, InputError
 from newsledger.ingest import dates
-from newsledger.ingest.document import each_record
+from newsledger.ingest.document import each_record, plain_text
 from newsledger.ingest.html import read_html
+from newsledger.ingest.raw import check_document_size, text_size
 from newsledger.ingest.text import read_text
 from newsledger.model import DateInfo, Document, Failure, Provenance
 
@@ -28,11 +29,16 @@ def _record(line: str, provenance: Provenance, limits: Limits) -> Document:
         record = json.loads(line)
     except ValueError as exc:
         raise InputError(Errors.E008, detail=str(exc)) from exc
+    except RecursionError as exc:  # "[[[[...": the decoder recurses once per level
+        raise InputError(Errors.E008, detail="nested too deeply") from exc
     if not isinstance(record, dict):
         raise InputError(Errors.E008, detail="a line must hold a JSON object")
     url = _string(record.get("url"))
     published = dates.normalise(_string(record.get("published")))
     anchor = DateInfo(published, "jsonl") if published else None
+    for field in ("text", "html"):  # the article's own size, not that of its JSON escapes
+        if isinstance(record.get(field), str):
+            check_document_size(text_size(record[field]), limits, provenance.record)
     if isinstance(record.get("text"), str) and record["text"].strip():
         return read_text(
             record["text"],
@@ -54,4 +60,7 @@ def _record(line: str, provenance: Provenance, limits: Limits) -> Document:
 
 
 def _string(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+    """A record's string field, made storable (a JSON string may hold NUL or a lone surrogate)."""
+    if not isinstance(value, str):
+        return None
+    return plain_text(value).strip() or None

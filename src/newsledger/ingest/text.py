@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from newsledger.ingest import chrome, dates
-from newsledger.ingest.document import build
+from newsledger.ingest.document import build, split_url, usable_url
 from newsledger.model import DateInfo, DateSource, Document, Provenance
 
 _HEADER_LINE = re.compile(r"^([A-Z][A-Z_-]{1,20}):\s?(.*)$")
@@ -48,9 +48,10 @@ def split_header(text: str) -> tuple[Header, str]:
 
 def slug_words(url: str | None) -> str | None:
     """The words of the last meaningful URL path segment, which often repeats the headline."""
-    if not url:
+    split = split_url(url)
+    if split is None:
         return None
-    parts = [p for p in urlsplit(url).path.split("/") if p and not p.isdigit()]
+    parts = [p for p in split.path.split("/") if p and not p.isdigit()]
     for part in reversed(parts):
         cleaned = _SLUG_NOISE.sub("", unquote(part).lower())
         tokens = [t for t in re.split(r"[-_+]", cleaned) if t]
@@ -74,7 +75,7 @@ def read_text(
     what is recovered from the page.
     """
     header, page = split_header(text)
-    url = header.get("URL") or url
+    url = usable_url(header.get("URL") or url)
     title = header.get("TITLE") or title
     classified = chrome.classify(page, title, slug_words(url))
     body = "\n\n".join(line.text for line in classified.body_lines)

@@ -7,31 +7,51 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from newsledger.config import Limits
 from newsledger.errors import Errors, InputError
+from newsledger.ingest import budget
 from newsledger.ingest.html import read_html
-from newsledger.ingest.raw import decode
+from newsledger.ingest.raw import check_document_size, decode
 from newsledger.model import Document, Failure, Provenance
 
 
 def read_warc(data: bytes, provenance: Provenance, limits: Limits) -> Iterator[Document | Failure]:
-    """Documents from the HTML responses; a truncated archive keeps the records before the break."""
+    """Documents from the HTML responses; a truncated archive keeps the records before the break.
+
+    A record is read to its end before its page is parsed, so one cut short (its stream ends
+    before its Content-Length) is reported as the break instead of stored as a torn page.
+    """
     index = 0
-    try:
-        for record in ArchiveIterator(io.BytesIO(data)):
+    records = ArchiveIterator(io.BytesIO(data))
+    iterator = iter(records)
+    while True:
+        # Only warcio's own calls are guarded, and against anything it raises: on a malformed
+        # header it fails in many ways of its own (a response without a target URI raised
+        # AttributeError inside it), and any of them means the archive is broken from here.
+        # Our reading of each page stays outside, so a bug of ours is not taken for a break.
+        try:
+            record = next(iterator, None)
+            if record is None:
+                return
             index += 1
             if index > limits.max_records:
-                yield Failure(
-                    provenance.input, "E006", Errors.E006.format(limit=limits.max_records)
-                )
-                return
+                break
             if record.rec_type != "response" or not _is_html(record):
                 continue
-            yield from _response(record, replace(provenance, record=index), limits)
-    except (ArchiveLoadFailed, ValueError, EOFError, OSError) as exc:
-        yield Failure(provenance.input, "E007", Errors.E007.format(detail=str(exc)[:200]), index)
+            payload = record.content_stream().read(limits.max_document_size + 1)
+            records.read_to_end(record)
+            missing = getattr(record.raw_stream, "limit", 0)
+        except Exception as exc:
+            detail = f"{type(exc).__name__}: {exc}"[:200]
+            yield Failure(provenance.input, "E007", Errors.E007.format(detail=detail), index)
+            return
+        if missing > 0:
+            detail = f"record {index} is cut short, {missing} bytes missing"
+            yield Failure(provenance.input, "E007", Errors.E007.format(detail=detail), index)
+            continue
+        yield from _response(record, payload, replace(provenance, record=index), limits)
+    yield Failure(provenance.input, "E006", Errors.E006.format(limit=limits.max_records))
 
 
 def _is_html(record: object) -> bool:
@@ -41,21 +61,26 @@ def _is_html(record: object) -> bool:
 
 
 def _response(
-    record: object, provenance: Provenance, limits: Limits
+    record: object, payload: bytes, provenance: Provenance, limits: Limits
 ) -> Iterator[Document | Failure]:
     url = record.rec_headers.get_header("WARC-Target-URI")  # type: ignore[attr-defined]
     fetched = record.rec_headers.get_header("WARC-Date")  # type: ignore[attr-defined]
-    payload = record.content_stream().read(limits.max_document_size + 1)  # type: ignore[attr-defined]
-    try:
-        if len(payload) > limits.max_document_size:
-            raise InputError(Errors.E003, size=len(payload), limit=limits.max_document_size)
+
+    def page() -> Document:
         html, encoding = decode(payload)
-        yield read_html(
+        return read_html(
             html,
             replace(provenance, encoding=encoding, format="warc"),
             limits,
             url=url,
             fetched=fetched,
         )
+
+    try:
+        check_document_size(len(payload), limits, provenance.record)
+        yield budget.within(limits.document_seconds, page, provenance.record)
     except InputError as exc:
         yield Failure(provenance.input, exc.code, exc.reason, provenance.record)
+    except RecursionError:
+        reason = Errors.E013.format(detail="structure nested too deeply")
+        yield Failure(provenance.input, "E013", reason, provenance.record)
