@@ -30,6 +30,14 @@ from newsledger.model import (
 )
 from newsledger.report import Format, render, write
 from newsledger.report.escape import clean_text, md_escape, safe_url
+from newsledger.report.view import (
+    Caps,
+    Listing,
+    StoryView,
+    build,
+    fact_listing,
+    timeline_listing,
+)
 
 GAZETTE = "Osterlund Gazette"
 HERALD = "Northgate Herald"
@@ -665,3 +673,130 @@ def test_clean_text_drops_controls_and_bidi_overrides() -> None:
 )
 def test_safe_url(url: str | None, ok: bool) -> None:
     assert (safe_url(url) is not None) is ok
+
+
+# --- long lists: capped, counted, never dropped -----------------------------------------------
+
+CROWD = 12  # documents, each citing the same figure: more than a line shows
+
+
+def _crowd_doc(i: int) -> Document:
+    body = f"Report {i}: police said 63 people were still missing. Officer {i} said it again."
+    return Document(
+        id=f"{i:064d}",
+        body=body,
+        title=f"Report {i}",
+        outlet=f"Outlet {i % 7}",
+        url=None,
+        path=None,
+        published=DateInfo(f"2025-06-{i + 1:02d}", "header"),
+    )
+
+
+CROWD_DOCS = tuple(_crowd_doc(i) for i in reversed(range(CROWD)))  # latest first: order is ours
+CROWD_CITES = tuple(
+    cite(d, "police said 63 people were still missing", f"Officer {d.title}") for d in CROWD_DOCS
+)
+CROWDED = Briefing(
+    "2025-07-01T00:00:00Z",
+    (
+        StoryBrief(
+            id="s2",
+            title="Crowded story",
+            documents=CROWD_DOCS,
+            facts=(replace(MISSING, values=(value(63, "63", "2025-06-05", *CROWD_CITES),)),),
+            timeline=tuple(
+                TimelineEntry(f"2025-06-{n % 28 + 1:02d}", f"Event {n}", (CROWD_CITES[n % CROWD],))
+                for n in range(60)
+            ),
+            people=tuple(
+                Speaker(f"Officer {n}", "person", (), CROWD_CITES[: CROWD - n % CROWD])
+                for n in range(45)
+            ),
+            contradictions=(),
+        ),
+    ),
+)
+
+
+def test_caps_show_the_first_reports_and_count_the_rest() -> None:
+    caps = Caps(citations=3, names=2, timeline=4, speakers=2, quotes=2)
+    story = build(CROWDED, with_plots=False, caps=caps).stories[0]
+    row = story.facts.items[0].values.items[0]
+    # the earliest three reports, the rest counted, and where in the fact's listing they start
+    assert [r.label for r in row.refs] == [
+        "Outlet 0, 2025-06-01",
+        "Outlet 1, 2025-06-02",
+        "Outlet 2, 2025-06-03",
+    ]
+    assert (row.refs.total, row.refs.more, row.refs.more_at) == (CROWD, CROWD - 3, 3)
+    assert (len(row.speakers), row.speakers.more) == (2, CROWD - 2)
+    assert (len(story.timeline), story.timeline.more) == (4, 56)
+    assert (len(story.speakers), story.speakers.total) == (2, 45)
+    first = story.speakers.items[0]
+    assert (len(first.claims), first.claims.total) == (2, CROWD)
+    # "and K more" leads to the first left out, in the listing the web app pages through
+    listing = fact_listing(CROWDED.stories[0].facts[0])
+    page = listing.page(row.refs.more_at, 50)
+    assert page[0].citations[0] == listing.citations[0][3]
+    assert sum(len(s.citations) for s in page) == CROWD - 3
+    events = timeline_listing(CROWDED.stories[0])
+    assert events.page(story.timeline.more_at, 1)[0].index == 4
+
+
+def _shown_refs(story: StoryView) -> set[int]:
+    """The numbers of every citation a story view shows, on any of its lines."""
+    lines = [
+        *(v.refs for f in story.facts for v in f.values),
+        *(f.refs for f in story.single_source),
+        *(t.refs for t in story.timeline),
+        *(c.refs for p in story.speakers for c in p.claims),
+        *(side.refs for c in story.contradictions for side in c.sides),
+        *(c.refs for c in story.changes),
+    ]
+    return {r.number for refs in lines for r in refs}
+
+
+def test_only_shown_citations_are_numbered_so_the_appendix_is_bounded() -> None:
+    few = build(CROWDED, with_plots=False, caps=Caps(citations=1, timeline=1, speakers=1, quotes=1))
+    many = build(CROWDED, with_plots=False)
+    for view in (few, many):
+        assert _shown_refs(view.stories[0]) == {s.ref.number for s in view.sources}
+    assert len(few.sources) == 2  # the figure's earliest report and the first event's
+    assert few.cut and many.cut and not build(BRIEFING, with_plots=False).cut
+
+
+def test_markdown_and_html_say_how_many_more_and_json_keeps_every_citation() -> None:
+    md = render(CROWDED, "md")
+    assert "every value, event, speaker and citation is in the JSON briefing" in md
+    row = next(line for line in md.splitlines() if line.startswith("| 2025-06-05 | 63 |"))
+    assert row.endswith(f"[^5] and {CROWD - 5} more citations |")
+    assert f"and {CROWD - 5} more sources |" in row
+    assert "- …and 10 more events\n" in md
+    assert "- …and 5 more speakers\n" in md
+    assert "  - …and 7 more statements\n" in md
+    html = render(CROWDED, "html")
+    assert f'<span class="more">and {CROWD - 5} more citations</span>' in html
+    assert '<p class="meta cut-note">' in html
+    data = json.loads(render(CROWDED, "json"))["stories"][0]
+    assert len(data["facts"][0]["values"][0]["sources"]) == CROWD
+    assert len(data["timeline"]) == 60 and len(data["people"]) == 45
+
+
+def test_listing_pages_by_citation_and_keeps_groups_without_one() -> None:
+    groups = (("a", CROWD_CITES[:3]), ("empty", ()), ("b", CROWD_CITES[3:5]))
+    listing = Listing.of(groups, lambda g: g[1])
+    assert (listing.starts, listing.total) == ((0, 3, 4), 6)
+    page = listing.page(2, 3)
+    assert [(s.group[0], s.first, len(s.citations), s.total) for s in page] == [
+        ("a", 2, 1, 3),
+        ("empty", 0, 0, 0),
+        ("b", 0, 1, 2),
+    ]
+    assert listing.page(6, 10) == [] and listing.places(5, 10) == 1
+    assert Listing.of([CROWD_CITES + CROWD_CITES], lambda g: g).total == CROWD  # spans once
+
+
+def test_caps_must_show_something() -> None:
+    with pytest.raises(ValueError, match="citations"):
+        Caps(citations=0)

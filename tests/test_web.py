@@ -16,12 +16,18 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from functools import partial
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -47,9 +53,10 @@ from newsledger.model import (
 )
 from newsledger.store import Store
 from newsledger.web.app import create_app
+from newsledger.web.data import _Cache
 from newsledger.web.downloads import cell
 from newsledger.web.highlight import CLAIM, QUANTITY, Mark, highlight
-from newsledger.web.search import fts5_query, terms
+from newsledger.web.search import Filters, SearchIndex, fts5_query, terms
 from newsledger.web.security import CSP, check_bind, host_name, is_loopback
 
 ROOT = Path(__file__).parents[1]
@@ -640,6 +647,46 @@ def test_search_index_is_topped_up_as_documents_arrive(tmp_path: Path) -> None:
     store.close()
 
 
+def test_a_top_up_behind_another_writer_waits_for_a_later_search(store_db: str) -> None:
+    """While an ingest holds the write lock, a search answers from the index as it is (in
+    well under SQLite's 30 s busy timeout) and the top-up comes with a later search."""
+    store = Store(store_db)
+    index = SearchIndex(store.engine)
+    count = store.count()
+    found = index.search("Vexbridge", Filters(), 5, 0, count).total
+    writer = sqlite3.connect(store_db, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # what an ingest storing a document holds
+        started = time.monotonic()
+        assert index.search("Vexbridge", Filters(), 5, 0, count + 1).total == found
+        assert time.monotonic() - started < 5
+        writer.execute("ROLLBACK")
+        assert index.search("Vexbridge", Filters(), 5, 0, count + 1).total == found
+    finally:
+        writer.close()
+        store.close()
+    assert index._indexed == count + 1  # topped up once the lock was free
+
+
+def test_a_page_being_rebuilt_is_served_as_it_was() -> None:
+    """A new store version is built in the background; until it is there the last is served."""
+    cache = _Cache(4)
+    assert cache.latest("page", 1, lambda: "as of 1") == "as of 1"
+    release = threading.Event()
+
+    def slow() -> str:
+        release.wait(10)
+        return "as of 2"
+
+    assert cache.latest("page", 2, slow) == "as of 1"
+    assert cache.latest("page", 2, slow) == "as of 1"  # one rebuild, not one per request
+    release.set()
+    deadline = time.monotonic() + 10
+    while cache.latest("page", 2, slow) != "as of 2":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
 def test_search_on_postgresql(postgres_admin: str, tmp_path: Path) -> None:
     from postgres import fresh_database
 
@@ -990,6 +1037,170 @@ def test_serve_runs_the_app_on_loopback(store_db: str) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# --- a story of many reports: bounded pages, and the rest a link away ---------------------------
+
+
+def _reading(n: int, as_of: str, cites: Sequence[Citation]) -> FactValue:
+    return FactValue(n, None, None, "people", False, False, str(n), as_of, "reported", tuple(cites))
+
+
+def crowded_briefing(store: Store, story: str | None = None, share: float = 1.0) -> Briefing:
+    """The stand-in briefing with its story as a story of thousands of reports looks: one
+    figure cited by every claim of the story (a ``share`` of them), twelve more values of it,
+    an event and a change per claim. The JSON briefing must carry it all; pages must not."""
+    stories = []
+    for brief in fake_briefing(store, story).stories:
+        found = [e for e in map(store.extraction, (d.id for d in brief.documents)) if e]
+        cites = [_cite(e.document, c) for e in found for c in e.claims]
+        cites = cites[: max(1, int(len(cites) * share))]
+        values = (
+            _reading(120, "2025-03-01", cites),
+            *(_reading(n, f"2025-03-{n + 1:02d}", [c]) for n, c in enumerate(cites[:12], 1)),
+        )
+        fact = Fact(
+            "crowd", brief.id, "Crowd", "people missing", None, None, "people", "disputed",
+            values, ("Origin",), ("Outlet",),
+        )  # fmt: skip
+        events = [TimelineEntry(c.published or "", f"Event {n}", (c,)) for n, c in enumerate(cites)]
+        changes = [
+            Change("new_value", brief.id, "crowd", None, {"text": str(n)}, (c,))
+            for n, c in enumerate(cites)
+        ]
+        stories.append(
+            replace(
+                brief,
+                facts=(fact,),
+                timeline=tuple(events),
+                contradictions=(fact,),
+                changes=tuple(changes),
+            )
+        )
+    return Briefing("2025-03-20T12:00:00+00:00", tuple(stories))
+
+
+@pytest.fixture(scope="module")
+def crowded_client(store_db: str) -> Iterator[TestClient]:
+    with TestClient(create_app(store_db, briefing=crowded_briefing), base_url=LOCAL) as test_client:
+        yield test_client
+
+
+MORE = re.compile(r'<a class="more" href="([^"]+)">and (\d+) more ([a-z -]+)</a>')
+
+
+def spans(citations: list[dict[str, Any]]) -> dict[tuple[str, int, int], str]:
+    """Each cited span once (a page cites a span once, however many claims share it)."""
+    return {(c["document"], c["start"], c["end"]): c["quote"] for c in citations}
+
+
+def more_links(html: str) -> list[tuple[str, int, str]]:
+    """Each "and K more" of a page: where it leads, K, and what there is more of."""
+    return [(unescape(url), int(k), what) for url, k, what in MORE.findall(html)]
+
+
+def test_a_crowded_story_page_says_how_many_more_and_links_to_them(
+    crowded_client: TestClient, ids: dict[str, str]
+) -> None:
+    story = ids["dam"]
+    data = crowded_client.get(f"/api/stories/{story}").json()["stories"][0]
+    cited = len(spans(data["facts"][0]["values"][0]["sources"]))
+    assert cited > 100  # the JSON briefing keeps every citation
+    html = get_ok(crowded_client, f"/stories/{story}").text
+    links = more_links(html)
+    assert (f"/facts/{story}/crowd?offset=5", cited - 5, "citations") in links
+    assert (f"/facts/{story}/crowd?offset={cited + 9}", 3, "values") in links
+    assert any(
+        u.startswith(f"/stories/{story}/timeline?offset=") and w == "events" for u, _, w in links
+    )
+    assert any(
+        u.startswith(f"/stories/{story}/changes?offset=") and w == "changes" for u, _, w in links
+    )
+    assert any(w == "statements" for _, _, w in links)
+    assert len(html.split('<ol class="timeline">')[1].split("</ol>")[0].split("<li>")) - 1 == 50
+    for url, _, _ in links:
+        get_ok(crowded_client, url)
+
+
+def test_the_fact_page_pages_through_every_citation(
+    crowded_client: TestClient, ids: dict[str, str]
+) -> None:
+    fact = crowded_client.get(f"/api/facts/{ids['dam']}/crowd").json()
+    expected = sorted(q for v in fact["values"] for q in spans(v["sources"]).values())
+    shown: list[str] = []
+    url: str | None = f"/facts/{ids['dam']}/crowd"
+    pages = 0
+    while url:
+        html = get_ok(crowded_client, url).text
+        excerpts = [
+            e.split("</blockquote>")[0] for e in html.split('<blockquote class="excerpt">')[1:]
+        ]
+        assert 0 < len(excerpts) <= 50
+        shown += ["".join(marks_of(e, "cited")) for e in excerpts]
+        found = re.search(r'<a rel="next" href="([^"]+)">', html)
+        url, pages = (unescape(found.group(1)) if found else None), pages + 1
+    assert sorted(shown) == expected and pages == -(-len(expected) // 50)
+    # "and K more" from the story page starts at the first citation it left out
+    later = get_ok(crowded_client, f"/facts/{ids['dam']}/crowd?offset=5").text
+    assert '<p class="meta part-range">citations 6–55 of ' in later
+    assert '<ol class="evidence" start="6">' in later
+    past = get_ok(crowded_client, f"/facts/{ids['dam']}/crowd?offset=100000").text
+    assert "Nothing at this offset." in past
+
+
+def test_a_story_page_does_not_grow_with_its_citations(store_db: str, ids: dict[str, str]) -> None:
+    sizes = []
+    for share in (0.5, 1.0):
+        builder = partial(crowded_briefing, share=share)
+        with TestClient(create_app(store_db, briefing=builder), base_url=LOCAL) as test_client:
+            html = get_ok(test_client, f"/stories/{ids['dam']}").text
+            cited = len(
+                test_client.get(f"/api/stories/{ids['dam']}").json()["stories"][0]["timeline"]
+            )
+        sizes.append((cited, html.count('class="cite"'), html.count('<li id="doc-')))
+    (half, half_cites, _), (full, full_cites, full_sources) = sizes
+    assert full > 1.9 * half > 100
+    assert full_cites == half_cites and full_sources <= full_cites
+
+
+def test_story_parts_page_what_the_story_page_cut(
+    crowded_client: TestClient, ids: dict[str, str]
+) -> None:
+    story = ids["dam"]
+    brief = crowded_client.get(f"/api/stories/{story}").json()["stories"][0]
+    timeline = get_ok(crowded_client, f"/stories/{story}/timeline?offset=50&limit=10").text
+    assert 'id="timeline-51"' in timeline and 'id="timeline-61"' not in timeline
+    assert '<a rel="prev"' in timeline and '<a rel="next"' in timeline
+    for part in (
+        "people",
+        "changes",
+        "documents",
+        "facts",
+        "facts?only=contradictions",
+        "facts?only=single-source",
+    ):
+        get_ok(crowded_client, f"/stories/{story}/{part}")
+    assert crowded_client.get(f"/stories/{story}/nothing").status_code == 404
+    assert crowded_client.get(f"/stories/{story}/facts?only=nothing").status_code == 422
+    # the API twins: the briefing's own items and field names, a page at a time
+    for part in ("timeline", "people", "changes", "documents", "facts"):
+        page = crowded_client.get(f"/api/stories/{story}/{part}?limit=7&offset=2").json()
+        assert page["total"] == len(brief[part])
+        assert len(page["items"]) == max(0, min(7, len(brief[part]) - 2))
+        assert all(set(item) == set(brief[part][0]) for item in page["items"])
+    events = crowded_client.get(f"/api/stories/{story}/timeline?limit=500").json()["items"]
+    assert sorted(map(json.dumps, events)) == sorted(map(json.dumps, brief["timeline"]))
+    assert crowded_client.get(f"/api/stories/{story}/nothing").status_code == 404
+
+
+def test_a_crowded_briefing_download_keeps_every_citation(
+    crowded_client: TestClient, ids: dict[str, str]
+) -> None:
+    data = crowded_client.get(f"/api/stories/{ids['dam']}").json()
+    assert json.loads(get_ok(crowded_client, f"/stories/{ids['dam']}/brief.json").text) == data
+    md = get_ok(crowded_client, f"/stories/{ids['dam']}/brief.md").text
+    assert "every value, event, speaker and citation is in the JSON briefing" in md
+    assert "more citations" in md
 
 
 # --- with the pipeline's own briefing (skipped until the reconcile stage lands) -----------------

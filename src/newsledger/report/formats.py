@@ -18,7 +18,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from newsledger.model import Briefing
 from newsledger.report import Format
 from newsledger.report.escape import MdSafe, md_escape, safe_url
-from newsledger.report.view import BriefingView, Ref, build
+from newsledger.report.view import BriefingView, Capped, Ref, build, more
+from newsledger.report.words import plural
 
 _ASSET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.svg")
 
@@ -52,11 +53,13 @@ def _write_plots(view: BriefingView, folder: Path) -> list[Path]:
 # --- Markdown filters -------------------------------------------------------------------------
 
 
-def md_cites(refs: Sequence[Ref]) -> MdSafe:
-    """ "(Outlet, 2024-10-31)[^3]" for each citation: a footnote into the Sources list."""
-    if not refs:
+def md_cites(refs: Capped[Ref]) -> MdSafe:
+    """ "(Outlet, 2024-10-31)[^3]" for each citation: a footnote into the Sources list; and
+    how many more there are, when the line shows only the first."""
+    if not refs and not refs.more:
         return MdSafe("(no source)")
-    return MdSafe(" ".join(f"({md_escape(r.label)})[^{r.number}]" for r in refs))
+    shown = " ".join(f"({md_escape(r.label)})[^{r.number}]" for r in refs)
+    return MdSafe(shown + (" " + more(refs, "citation") if refs.more else ""))
 
 
 def md_autolink(url: str) -> MdSafe:
@@ -77,10 +80,6 @@ def md_marks(words: Sequence[str]) -> MdSafe:
     return MdSafe(f" ({md_escape(', '.join(words))})" if words else "")
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _environment(autoescape: bool) -> Environment:
     env = Environment(
         loader=PackageLoader("newsledger.report", "templates"),
@@ -91,7 +90,7 @@ def _environment(autoescape: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(plural=plural)
+    env.filters.update(plural=plural, more=more)
     return env
 
 

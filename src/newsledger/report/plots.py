@@ -10,6 +10,7 @@ mathtext is off so "$400M–$600M" is money, not a formula.
 from __future__ import annotations
 
 import io
+import statistics
 import warnings
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -44,17 +45,23 @@ MAX_TICKS = 8
 UNKNOWN_OUTLET = "unknown outlet"
 
 
-def values_chart(fact: Fact) -> bytes | None:
+def values_chart(fact: Fact, most: int | None = None) -> bytes | None:
     """A fact's values over time: a dot per outlet, a bar for a range, words for vague values.
 
     Speculative and denied values are hollow (a denied one a cross) with a dashed range, so a
     disputed figure shows at a glance; "at least"/"up to" bounds are triangles pointing the
     open way. ``None`` when there are fewer than two values or none can be dated.
+
+    A fact with more than ``most`` values (a figure reported thousands of times) is drawn day
+    by day instead (:func:`_daily`): a chart of every reading would grow with every report and
+    show nothing but ink.
     """
     dated = [(day, v) for v in fact.values if (day := value_day(v)) is not None]
     if len(fact.values) < 2 or not dated:
         return None
     first = min(day for day, _ in dated)
+    if most is not None and len(fact.values) > most:
+        return _daily(fact, dated, first)
     outlets = sorted({o for v in fact.values for o in _outlets(v)})
     colours = {o: f"C{i % 10}" for i, o in enumerate(outlets)}
     with rc_context(STYLE):
@@ -76,6 +83,32 @@ def values_chart(fact: Fact) -> bytes | None:
             frameon=False,
             fontsize=6,
         )
+        return _svg(fig)
+
+
+def _daily(fact: Fact, dated: Sequence[tuple[date, FactValue]], first: date) -> bytes:
+    """Each day's firm readings as one bar from the lowest to the highest, with a dot at the
+    median; the unfirm and vague ones counted in the title. Its size grows with days, not with
+    reports."""
+    by_day: dict[date, list[float]] = {}
+    for day, v in dated:
+        if v.certainty not in UNFIRM and not v.vague and bounds(v):
+            by_day.setdefault(day, []).extend(bounds(v))
+    with rc_context(STYLE):
+        fig = Figure(figsize=(WIDTH, 2.6))
+        ax = fig.add_subplot()
+        for day, numbers in sorted(by_day.items()):
+            x = (day - first).days
+            ax.plot([x, x], [min(numbers), max(numbers)], color="C0", linewidth=2.5, marker="_")
+            _marker(ax, x, statistics.median(numbers), "o", "C0", "C0")
+        days = sorted({day for day, _ in dated})
+        _values_axes(ax, fact, days, first)
+        firm = sum(len(n) > 0 for n in by_day.values())
+        note = (
+            f"{len(fact.values):,} values: each day's firm readings, lowest to highest, median dot"
+        )
+        ax.text(1.0, 1.02, note if firm else f"{len(fact.values):,} values, none firm",
+                transform=ax.transAxes, ha="right", fontsize=6)  # fmt: skip
         return _svg(fig)
 
 

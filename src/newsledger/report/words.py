@@ -97,3 +97,8 @@ def value_marks(v: FactValue) -> tuple[str, ...]:
 def bounds(v: FactValue) -> list[float]:
     """Every number a value states (its value and its range ends)."""
     return [x for x in (v.value, v.low, v.high) if x is not None]
+
+
+def plural(n: int, word: str) -> str:
+    """ "1 document", "3 documents": a count with its noun (regular plurals only)."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -7,17 +7,21 @@ it is in. Lists are pages: ``{"total", "limit", "offset", "items"}``.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
+from newsledger.model import Briefing, Change, Fact, Speaker, TimelineEntry
 from newsledger.web.data import ClaimItem, Page, StorySummary, document_summary
 from newsledger.web.pages import (
     LedgerDep,
     Limit,
     Offset,
+    Only,
     OptionalName,
     SearchDep,
     extraction_or_404,
@@ -60,9 +64,50 @@ def stories(ledger: LedgerDep, limit: Limit = 100, offset: Offset = 0) -> JSONRe
 
 
 @router.get("/stories/{story_id}", response_model=None, responses=_OBJECT, summary="A briefing")
-def story(story_id: str, ledger: LedgerDep) -> JSONResponse:
-    """The story's briefing, as ``newsledger brief --story ID --format json`` writes it."""
-    return JSONResponse(story_page_or_404(ledger, story_id).briefing.to_json())
+def story(story_id: str, ledger: LedgerDep) -> Response:
+    """The story's briefing, as ``newsledger brief --story ID --format json`` writes it (made
+    once per store version: a big story's is megabytes)."""
+    page = story_page_or_404(ledger, story_id)
+    body = ledger.rendered(("json", page.brief.id, page.version), lambda: _json(page.briefing))
+    return Response(body, media_type="application/json")
+
+
+def _json(briefing: Briefing) -> str:
+    return json.dumps(briefing.to_json(), ensure_ascii=False, separators=(",", ":"))
+
+
+#: How an item of each part of a story is written: as in the JSON briefing.
+_PART_JSON: dict[str, Callable[[Any], Any]] = {
+    "facts": Fact.to_json,
+    "timeline": TimelineEntry.to_json,
+    "people": Speaker.to_json,
+    "changes": Change.to_json,
+    "documents": document_summary,
+}
+
+
+@router.get(
+    "/stories/{story_id}/{part}",
+    response_model=None,
+    responses=_PAGE,
+    summary="A story's figures, timeline, people, changes or documents",
+)
+def story_part(
+    story_id: str,
+    part: str,
+    ledger: LedgerDep,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    only: Only = None,
+) -> JSONResponse:
+    """One list of the story's briefing a page at a time (``facts``, ``timeline``, ``people``,
+    ``changes``, ``documents``), each item as ``brief --format json`` writes it."""
+    story = story_page_or_404(ledger, story_id)
+    if part not in _PART_JSON:
+        raise HTTPException(404, "A story has facts, timeline, people, changes and documents.")
+    items = story.part(part, only)
+    page = Page(len(items), limit, offset, list(items[offset : offset + limit]))
+    return _page(page, _PART_JSON[part])
 
 
 @router.get("/facts/{story_id}/{fact_id}", response_model=None, responses=_OBJECT, summary="A fact")
@@ -85,8 +130,11 @@ def claims(
 
 
 @router.get("/documents", response_model=None, responses=_PAGE, summary="Documents")
-def documents(ledger: LedgerDep, limit: Limit = 100, offset: Offset = 0) -> JSONResponse:
-    return _page(ledger.documents(limit, offset), document_summary)
+def documents(
+    ledger: LedgerDep, limit: Limit = 100, offset: Offset = 0, outlet: OptionalName = None
+) -> JSONResponse:
+    """Stored documents in ingest order, or one outlet's by publication date."""
+    return _page(ledger.documents(limit, offset, outlet or None), document_summary)
 
 
 @router.get("/documents/{doc_id}", response_model=None, responses=_OBJECT, summary="A document")
@@ -106,7 +154,8 @@ def source(name: str, ledger: LedgerDep, limit: Limit = 100, offset: Offset = 0)
             "name": found.name,
             "kind": found.kind,
             **found.claims.to_json(ClaimItem.to_json),
-            "documents": [document_summary(d) for d in found.documents],
+            "documents": [document_summary(d) for d in found.documents.items],
+            "document_count": found.documents.total,
         }
     )
 

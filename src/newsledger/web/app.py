@@ -13,6 +13,7 @@ FastAPI's interactive docs are off (they load scripts from a CDN); the API is de
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -39,6 +40,8 @@ from newsledger.web.security import (
 __all__ = ["check_bind", "create_app"]
 
 log = logging.getLogger("newsledger.web")
+#: The interpreter's thread switch interval while the app serves (see ``create_app``).
+SWITCH_INTERVAL_S = 0.0005
 
 
 def create_app(
@@ -59,8 +62,17 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        store.close()
+        # A story's briefing is rebuilt in a background thread while documents arrive
+        # (seconds of Python); handing the interpreter lock over more often keeps requests
+        # from queueing behind it (CPython's default is 5 ms per hand-over).
+        previous = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
+        try:
+            yield
+        finally:
+            sys.setswitchinterval(previous)
+            ledger.close()
+            store.close()
 
     app = FastAPI(
         title="newsledger",
@@ -71,7 +83,7 @@ def create_app(
         openapi_url="/openapi.json",
         lifespan=lifespan,
     )
-    app.state.ledger = Ledger(store, briefing)
+    ledger = app.state.ledger = Ledger(store, briefing)
     app.include_router(downloads.router)  # before the pages: /facts/S/F.csv is not a fact id
     app.include_router(pages.router)
     app.include_router(api.router)

@@ -16,8 +16,9 @@ from typing import Literal
 
 from fastapi import APIRouter, Response
 
-from newsledger.model import Fact
-from newsledger.report import render
+from newsledger.model import Briefing, Fact
+from newsledger.report import Format, render
+from newsledger.web.data import BUILDING
 from newsledger.web.pages import LedgerDep, fact_or_404, story_page_or_404
 
 router = APIRouter(tags=["downloads"])
@@ -48,9 +49,14 @@ def attachment(content: str, media_type: str, filename: str) -> Response:
 def brief(story_id: str, fmt: Literal["md", "html", "json"], ledger: LedgerDep) -> Response:
     """The briefing as ``newsledger brief --story ID --format md|html|json`` writes it."""
     story = story_page_or_404(ledger, story_id)
-    return attachment(
-        render(story.briefing, fmt), MEDIA_TYPES[fmt], f"brief-{story.brief.id[:12]}.{fmt}"
-    )
+    key = ("brief", fmt, story.brief.id, story.version)  # charts take seconds: made once
+    content = ledger.rendered(key, lambda: _render(story.briefing, fmt))
+    return attachment(content, MEDIA_TYPES[fmt], f"brief-{story.brief.id[:12]}.{fmt}")
+
+
+def _render(briefing: Briefing, fmt: Format) -> str:
+    with BUILDING:  # matplotlib's settings are process-wide
+        return render(briefing, fmt)
 
 
 @router.get("/facts/{story_id}/{fact_id}.csv", summary="Download a fact's values as CSV")

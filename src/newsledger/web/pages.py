@@ -6,10 +6,10 @@ work done here is presentation: which spans of an article to mark, and how to cu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
@@ -17,10 +17,21 @@ from markupsafe import Markup
 
 from newsledger.model import Citation, Claim, Document, Extraction, Fact, FactValue, Quantity
 from newsledger.report.escape import clean_text
-from newsledger.report.view import FactView, ValueRow, by_date
+from newsledger.report.view import (
+    FactView,
+    Listing,
+    Reading,
+    Slice,
+    change_text,
+    event_words,
+    fact_label,
+    reading,
+    speaker_words,
+    summarize,
+)
 from newsledger.report.words import format_number
 from newsledger.web import svgmap
-from newsledger.web.data import Ledger, Page, StoryPage, StorySummary
+from newsledger.web.data import FactFilter, Ledger, Page, StoryPage, StorySummary
 from newsledger.web.highlight import (
     CITED,
     CLAIM,
@@ -33,7 +44,7 @@ from newsledger.web.highlight import (
     term_marks,
     token,
 )
-from newsledger.web.render import page
+from newsledger.web.render import page, render
 from newsledger.web.search import Filters
 
 router = APIRouter(tags=["pages"])
@@ -43,6 +54,8 @@ MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000_000
 MAX_QUERY = 200
 MAX_NAME = 500
+#: Mentions linked under each place of a story's map; search finds every one.
+MAP_MENTIONS = 10
 
 
 def get_ledger(request: Request) -> Ledger:
@@ -93,38 +106,156 @@ def extraction_or_404(ledger: Ledger, doc_id: str) -> Extraction:
 
 
 @router.get("/", response_class=HTMLResponse, summary="Stories list")
-def stories_page(request: Request, ledger: LedgerDep) -> HTMLResponse:
-    return page(request, "stories.j2", stories=ledger.stories(), documents=ledger.store.count())
+def stories_page(
+    request: Request, ledger: LedgerDep, limit: Limit = 100, offset: Offset = 0
+) -> HTMLResponse:
+    found = ledger.stories()
+    listed = Page(len(found), limit, offset, found[offset : offset + limit])
+    return page(request, "stories.j2", stories=listed, documents=ledger.store.count())
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse, summary="A story's briefing")
-def story_page(request: Request, story_id: str, ledger: LedgerDep) -> HTMLResponse:
+def story_page(story_id: str, ledger: LedgerDep) -> HTMLResponse:
+    """The story's briefing. It depends on the story and the store's version alone (no query
+    parameter, nothing of the request), so it is rendered once per version and then served."""
     story = story_page_or_404(ledger, story_id)
-    return page(request, "story.j2", page=story, sources=ledger.known_sources())
+    key = ("story", story.brief.id, story.version)
+    sources = ledger.known_sources()
+    html = ledger.rendered(key, lambda: render("story.j2", page=story, sources=sources))
+    return HTMLResponse(html)
 
 
 @router.get(
     "/facts/{story_id}/{fact_id}", response_class=HTMLResponse, summary="A fact and its claims"
 )
-def fact_page(request: Request, story_id: str, fact_id: str, ledger: LedgerDep) -> HTMLResponse:
+def fact_page(
+    request: Request,
+    story_id: str,
+    fact_id: str,
+    ledger: LedgerDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> HTMLResponse:
+    """Every citation of a fact, value by value, a page at a time; each marked in its article.
+
+    Only the documents cited on this page are read, so a figure cited by thousands of reports
+    costs a page of them.
+    """
     story, fact, view = fact_or_404(ledger, story_id, fact_id)
-    ids = dict.fromkeys(c.document for v in fact.values for c in v.sources)
+    listing = story.fact_listings[fact.id]
+    slices = listing.page(offset, limit)
+    ids = dict.fromkeys(c.document for part in slices for c in part.citations)
     found = {doc_id: ledger.extraction(doc_id) for doc_id in ids}
-    values = by_date(fact.values)
-    rows: list[ValueRow | None] = list(view.values) if view else [None] * len(values)
     shown = [
-        ValueEvidence(v, row, [Evidence.of(c, found.get(c.document), v.text) for c in v.sources])
-        for v, row in zip(values, rows, strict=True)
+        ValueEvidence(
+            part,
+            reading(part.group, fact),
+            [Evidence.of(c, found.get(c.document), part.group.text) for c in part.citations],
+        )
+        for part in slices
     ]
     return page(
         request,
         "fact.j2",
         page=story,
         fact=fact,
-        view=view,
+        summary=view or summarize(fact),
+        plot=view.plot if view else None,
         values=shown,
+        listed=Page(listing.total, limit, offset, shown),
+        places=listing.places(offset, limit),
         sources=ledger.known_sources(),
     )
+
+
+#: What a story's part pages list, and the title of each.
+PARTS = {
+    "facts": "Figures",
+    "timeline": "Timeline",
+    "people": "Who said what",
+    "changes": "What changed",
+    "documents": "Documents",
+}
+Only = Annotated[
+    FactFilter | None, Query(description="Only the open contradictions or single-source figures.")
+]
+
+
+@router.get(
+    "/stories/{story_id}/{part}",
+    response_class=HTMLResponse,
+    summary="A story's figures, timeline, speakers, changes or documents, a page at a time",
+)
+def story_part_page(
+    request: Request,
+    story_id: str,
+    part: str,
+    ledger: LedgerDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    only: Only = None,
+) -> HTMLResponse:
+    """Where a story page's "and K more" leads: the whole list, in the order the story page cut.
+
+    Events, speakers and changes are paged by citation (a group shows the citations on this
+    page), figures and documents by item.
+    """
+    story = story_page_or_404(ledger, story_id)
+    if part not in PARTS:
+        raise HTTPException(404, "A story has facts, timeline, people, changes and documents.")
+    context: dict[str, Any] = {"page": story, "part": part, "title": PARTS[part], "only": only}
+    if part in CITED_PARTS:
+        listing, words = cited_part(story, part)
+        groups = [words(s) for s in listing.page(offset, limit)]
+        listed: Page[Any] = Page(listing.total, limit, offset, groups)
+        context["places"] = listing.places(offset, limit)
+    else:
+        items = story.part(part, only)
+        shown = items[offset : offset + limit]
+        listed = Page(
+            len(items),
+            limit,
+            offset,
+            [summarize(f) for f in shown] if part == "facts" else list(shown),
+        )
+    return page(request, "story_part.j2", listed=listed, sources=ledger.known_sources(), **context)
+
+
+@dataclass(frozen=True)
+class CitedGroup:
+    """An event, a speaker or a change on a page of them, worded by the report view, with the
+    slice of its citations on this page. ``speaker`` names the source page its title links to."""
+
+    title: str
+    detail: str
+    speaker: str | None
+    part: Slice[Any]
+
+
+CITED_PARTS = frozenset({"timeline", "people", "changes"})
+
+
+def cited_part(
+    story: StoryPage, part: str
+) -> tuple[Listing[Any], Callable[[Slice[Any]], CitedGroup]]:
+    """The listing of a part paged by citation, and how one of its groups is worded."""
+    if part == "timeline":
+
+        def event(s: Slice[Any]) -> CitedGroup:
+            day, text = event_words(s.group)
+            return CitedGroup(text, day, None, s)
+
+        return story.timeline, event
+    if part == "people":
+
+        def speaker(s: Slice[Any]) -> CitedGroup:
+            name, kind, aliases = speaker_words(s.group)
+            detail = kind + (f"; also {', '.join(aliases)}" if aliases else "")
+            return CitedGroup(name, detail, s.group.name, s)
+
+        return story.people, speaker
+    labels = {f.id: fact_label(f) for f in (*story.brief.facts, *story.brief.contradictions)}
+    return story.changes, lambda s: CitedGroup(change_text(s.group, labels), "", None, s)
 
 
 @router.get("/sources/{name:path}", response_class=HTMLResponse, summary="What a source said")
@@ -134,15 +265,21 @@ def source_page(
     found = ledger.source(name, limit, offset)
     if found is None:
         raise HTTPException(404, "Nobody of that name is quoted in this store.")
-    titles = {s.id: s.title for s in ledger.stories()}
+    # titles from the store: the briefing's own would need every story briefed
+    titles = {s.id: s.title for s in ledger.summaries(fresh=False)}
     return page(request, "source.j2", source=found, titles=titles)
 
 
 @router.get("/documents", response_class=HTMLResponse, summary="Stored documents")
 def documents_page(
-    request: Request, ledger: LedgerDep, limit: Limit = 50, offset: Offset = 0
+    request: Request,
+    ledger: LedgerDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    outlet: OptionalName = None,
 ) -> HTMLResponse:
-    return page(request, "documents.j2", documents=ledger.documents(limit, offset))
+    found = ledger.documents(limit, offset, outlet or None)
+    return page(request, "documents.j2", documents=found, outlet=outlet or None)
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse, summary="A document, marked up")
@@ -175,7 +312,14 @@ def document_page(
 def map_page(request: Request, story_id: str, ledger: LedgerDep) -> HTMLResponse:
     summary = story_or_404(ledger, story_id)
     places = ledger.places(summary.id)
-    return page(request, "map.j2", story=summary, places=places, svg=svgmap.draw(places))
+    return page(
+        request,
+        "map.j2",
+        story=summary,
+        places=places,
+        svg=svgmap.draw(places),
+        mentions_shown=MAP_MENTIONS,
+    )
 
 
 @dataclass(frozen=True)
@@ -344,8 +488,9 @@ def _claim_around(claims: Sequence[Claim], start: int, end: int) -> Claim | None
 
 @dataclass(frozen=True)
 class ValueEvidence:
-    """A value of a fact (as the briefing words it, when it has a view) and its citations."""
+    """A value of a fact on one page of the fact's citations: which value and which of its
+    citations (``part``), how the briefing words it, and each citation in its article."""
 
-    value: FactValue
-    row: ValueRow | None
+    part: Slice[FactValue]
+    reading: Reading
     evidence: list[Evidence]

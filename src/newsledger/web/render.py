@@ -17,7 +17,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from newsledger.report.escape import safe_url
-from newsledger.report.view import SourceItem
+from newsledger.report.view import SourceItem, more
+from newsledger.report.words import plural
 
 
 def segment(value: str) -> str:
@@ -35,8 +36,14 @@ def story_url(story: str) -> str:
     return f"/stories/{segment(story)}"
 
 
-def fact_url(story: str, fact: str) -> str:
-    return f"/facts/{segment(story)}/{segment(fact)}"
+def part_url(story: str, part: str, offset: int = 0, **params: Any) -> str:
+    """A page of a story's figures, timeline, people, changes or documents."""
+    return f"{story_url(story)}/{segment(part)}" + query({**params, "offset": str(offset or "")})
+
+
+def fact_url(story: str, fact: str, offset: int = 0) -> str:
+    """A fact's page; with an offset, the page of its citations starting there."""
+    return f"/facts/{segment(story)}/{segment(fact)}" + query({"offset": str(offset or "")})
 
 
 def source_url(name: str) -> str:
@@ -60,6 +67,11 @@ def cite_url(item: SourceItem) -> str:
     return document_url(item.document, item.start, item.end)
 
 
+def documents_url(outlet: str | None = None, offset: int = 0) -> str:
+    """The documents page, or one outlet's documents on it."""
+    return "/documents" + query({"outlet": outlet, "offset": str(offset or "")})
+
+
 def search_url(**params: Any) -> str:
     return "/search" + query(params)
 
@@ -79,14 +91,17 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(plural=plural, more=more)
     env.globals.update(
         story_url=story_url,
+        part_url=part_url,
         fact_url=fact_url,
         source_url=source_url,
         map_url=map_url,
         document_url=document_url,
         cite_url=cite_url,
         search_url=search_url,
+        documents_url=documents_url,
         page_url=page_url,
         safe_url=safe_url,
     )
@@ -96,7 +111,11 @@ def _environment() -> Environment:
 ENVIRONMENT = _environment()
 
 
+def render(template: str, **context: Any) -> str:
+    """``templates/<template>`` rendered with ``context``."""
+    return ENVIRONMENT.get_template(template).render(**context)
+
+
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page rendered from ``templates/<template>``; ``request`` is there for the page's URL."""
-    html = ENVIRONMENT.get_template(template).render(request=request, **context)
-    return HTMLResponse(html, status_code=status_code)
+    return HTMLResponse(render(template, request=request, **context), status_code=status_code)

@@ -16,17 +16,23 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
 from newsledger.web.highlight import excerpt, term_marks
 
 #: Words of a query that are searched; more add nothing but cost.
 MAX_TERMS = 16
+#: Longest wait, once the index exists, for the write lock to top the index up (see
+#: ``SearchIndex._refresh``).
+TOP_UP_WAIT_MS = 50
 #: Characters of a document shown around its first match.
 EXCERPT_CONTEXT = 120
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -37,16 +43,26 @@ _SQLITE_SETUP = (
     "tokenize='porter unicode61 remove_diacritics 2')",
     "CREATE TABLE IF NOT EXISTS web_search_documents (document_id VARCHAR(64) PRIMARY KEY)",
 )
-#: Top-up: documents not indexed yet, with their claims, then the list of what is indexed.
+#: Top-up: the documents stored after the last one indexed (by ``seq``, the store's ingest
+#: order: on SQLite one writer at a time, so a later ``seq`` is a later commit) and not
+#: indexed yet, with their claims, then the list of what is indexed. Looked up by ``seq``, a
+#: top-up costs the new documents, not the store.
+_NEW = (
+    "FROM documents AS d WHERE d.seq > :after "
+    "AND d.id NOT IN (SELECT document_id FROM web_search_documents)"
+)
 _SQLITE_REFRESH = (
     "INSERT INTO web_search (text, title, kind, document_id, claim_id) "
-    "SELECT body, coalesce(title, ''), 'document', id, NULL FROM documents "
-    "WHERE id NOT IN (SELECT document_id FROM web_search_documents)",
+    f"SELECT d.body, coalesce(d.title, ''), 'document', d.id, NULL {_NEW}",
     "INSERT INTO web_search (text, title, kind, document_id, claim_id) "
-    "SELECT text, '', 'claim', document_id, id FROM claims "
-    "WHERE document_id NOT IN (SELECT document_id FROM web_search_documents)",
-    "INSERT INTO web_search_documents (document_id) "
-    "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM web_search_documents)",
+    "SELECT c.text, '', 'claim', c.document_id, c.id FROM claims AS c "
+    "WHERE c.document_id IN (SELECT d.id FROM documents AS d WHERE d.seq > :after "
+    "AND d.id NOT IN (SELECT document_id FROM web_search_documents))",
+    f"INSERT INTO web_search_documents (document_id) SELECT d.id {_NEW}",
+)
+_SQLITE_INDEXED = (
+    "SELECT coalesce(max(d.seq), 0) FROM documents AS d "
+    "JOIN web_search_documents AS w ON w.document_id = d.id"
 )
 
 _COLUMNS = (
@@ -57,8 +73,14 @@ _COLUMNS = (
     "c.source_text AS source_text, c.source_kind AS source_kind, "
     "c.source_canonical AS source_canonical, c.certainty AS certainty"
 )
+#: What a page of hits is ranked by, before their texts are fetched.
+_RANKED = (
+    "hits.kind AS kind, hits.document_id AS document_id, hits.claim_id AS claim_id, "
+    "hits.rank AS rank, d.seq AS seq"
+)
+_DOCUMENT_JOIN = "JOIN documents AS d ON d.id = hits.document_id"
 _JOINS = (
-    "JOIN documents AS d ON d.id = hits.document_id "
+    f"{_DOCUMENT_JOIN} "
     "LEFT JOIN story_members AS s ON s.document_id = hits.document_id "
     "LEFT JOIN claims AS c ON c.id = hits.claim_id"
 )
@@ -173,6 +195,7 @@ class SearchIndex:
         self.backend = engine.dialect.name
         self._lock = threading.Lock()
         self._indexed: int | None = None  # document count when last topped up
+        self._seq: int | None = None  # the last document indexed, in ingest order
 
     def search(
         self, query: str, filters: Filters, limit: int, offset: int, version: int
@@ -191,10 +214,20 @@ class SearchIndex:
         where, values = filters.sql()
         values["match"] = match
         base = f"FROM {source} {_JOINS} WHERE 1 = 1{where}"
-        page = f"SELECT {_COLUMNS} {base} ORDER BY hits.rank, d.seq, hits.claim_id "
-        page += "LIMIT :limit OFFSET :offset"
+        count = f"SELECT count(*) {base}"
+        # Rank the narrow rows first and fetch texts and bodies for the page alone: sorting
+        # thousands of hits with their bodies attached was most of a search's time. Without
+        # filters only the documents' order is needed to rank, and the joins drop nothing
+        # (every hit is of a stored document), so the hits are counted alone.
+        if not where:
+            base = f"FROM {source} {_DOCUMENT_JOIN}"
+            count = f"SELECT count(*) FROM {source}"  # noqa: S608 - constant SQL
+        ranked = f"SELECT {_RANKED} {base} ORDER BY hits.rank, d.seq, hits.claim_id "
+        ranked += "LIMIT :limit OFFSET :offset"
+        page = f"SELECT {_COLUMNS} FROM ({ranked}) AS hits {_JOINS} "  # noqa: S608 - constant SQL
+        page += "ORDER BY hits.rank, hits.seq, hits.claim_id"
         with self.engine.connect() as connection:
-            total = connection.execute(text(f"SELECT count(*) {base}"), values).scalar_one()
+            total = connection.execute(text(count), values).scalar_one()
             rows = connection.execute(text(page), {**values, "limit": limit, "offset": offset})
             hits = [_hit(row._mapping, words) for row in rows]
         return Results(int(total), hits, words)
@@ -206,14 +239,44 @@ class SearchIndex:
         with self._lock:
             if self._indexed == version:
                 return
-            with self.engine.begin() as connection:
-                _refresh_sqlite(connection)
+            # Once there is an index, a top-up that would queue behind another writer (an
+            # ingest, a briefing saving its state) is put off to a later search: the search
+            # then misses the last few documents for a moment, instead of waiting seconds.
+            patient = self._seq is None
+            try:
+                with self.engine.begin() as connection, _busy_timeout(connection, patient):
+                    self._seq = _refresh_sqlite(connection, self._seq)
+            except OperationalError as exc:
+                if patient or "locked" not in str(exc.orig):
+                    raise
+                return
             self._indexed = version
 
 
-def _refresh_sqlite(connection: Connection) -> None:
-    for statement in (*_SQLITE_SETUP, *_SQLITE_REFRESH):
+@contextmanager
+def _busy_timeout(connection: Connection, patient: bool) -> Iterator[None]:
+    """The connection's SQLite busy timeout cut to ``TOP_UP_WAIT_MS`` unless ``patient``."""
+    if patient:
+        yield
+        return
+    previous = int(connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one())
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {TOP_UP_WAIT_MS}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {previous}")
+
+
+def _refresh_sqlite(connection: Connection, after: int | None) -> int:
+    """Index what was stored after ``after`` (a ``seq``; ``None``: look it up); the new last."""
+    for statement in _SQLITE_SETUP:
         connection.exec_driver_sql(statement)
+    if after is None:
+        after = int(connection.execute(text(_SQLITE_INDEXED)).scalar_one())
+    for statement in _SQLITE_REFRESH:
+        connection.execute(text(statement), {"after": after})
+    last = connection.execute(text("SELECT max(seq) FROM documents")).scalar_one()
+    return after if last is None else int(last)
 
 
 def _hit(row: Any, words: tuple[str, ...]) -> Hit:
