@@ -1,50 +1,48 @@
-"""``make bench``: what reconciling and briefing cost as a store grows.
+"""What reconciling costs as a store grows, on stored extractions (no parsing).
 
-The 64 articles of the shared corpus and ``examples/`` are extracted once; variants of their
-extractions (new ids, dates moved, figures changed by a few per cent) stand in for more articles,
-so the bench measures the reconcile stage alone, not parsing. Two figures, as the reconcile issue
-asks:
+Extractions are made once (``bench/scale_bench.py`` reads them from the store its single-worker
+ingest wrote); variants of them (new ids, dates moved, figures changed by a few per cent) stand
+in for more articles, so these figures measure the reconcile stage alone. Two shapes:
 
-1. **A story of 500 documents**: 500 variants of the dam story, reconciled, then briefed.
-2. **One new document in a store of N**: reconciling N documents from nothing, against adding one
-   more to the saved state of the N (loading the state from JSON, adding, saving it back), as a
-   share of the whole.
+- **an archive** (:func:`archive`): passes over the pool, each pass ``COPIES`` follow-ups of
+  every pooled article within days of it (so stories of several reports form), each pass
+  published ``GENERATION_DAYS`` after the last, as a real store grows over time: more stories,
+  each bounded by the story index's time window. The figure the scale issue's growth exponent
+  is fitted to.
+- **one story** (:func:`one_story`): variants of one document within a month, all one story
+  that grows with the count: the worst case, where each document's facts are read against all
+  the story's figures so far.
 
-Results are merged into ``bench/results/latest.json`` under ``"reconcile"``.
+:func:`one_more` adds the cost of one more document to a store of N with the state loaded from
+JSON and saved back, as ``ingest`` of one new file pays it.
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import time
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, timedelta
 from typing import Any
 
-from newsledger.config import Limits
-from newsledger.extract.claims import extract_many
-from newsledger.ingest import expand, read
-from newsledger.model import DateInfo, Document, Extraction, Quantity
+from newsledger.model import DateInfo, Extraction, Quantity
 from newsledger.reconcile import Reconciler
 
-HERE = Path(__file__).parent
-RESULTS = HERE / "results" / "latest.json"
-
-
-def originals(shared: Path) -> list[Extraction]:
-    inputs = expand([str(HERE.parent / "examples"), str(shared / "corpus")])
-    documents = [d for d in read(inputs, Limits()) if isinstance(d, Document)]
-    return list(extract_many(documents))
+#: Days between two passes over the pool: past the story index's window (120 days), so a pass
+#: opens its own stories rather than growing the last pass's for ever.
+GENERATION_DAYS = 150
+#: Reports of each pooled article in one pass (a day or two apart, figures a little changed).
+COPIES = 4
 
 
 def _moved(day: str | None, days: int) -> str | None:
-    if day is None or len(day) != 10:
+    if day is None or len(day) < 10:
         return day
-    from datetime import date, timedelta
-
-    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+    try:
+        return (date.fromisoformat(day[:10]) + timedelta(days=days)).isoformat()
+    except ValueError:
+        return day
 
 
 def _figure(quantity: Quantity, factor: float) -> Quantity:
@@ -56,10 +54,12 @@ def _figure(quantity: Quantity, factor: float) -> Quantity:
     )
 
 
-def variant(extraction: Extraction, n: int) -> Extraction:
-    """The n-th stand-in for an article: another id, a later date, figures a little changed."""
+def variant(extraction: Extraction, n: int, days: int | None = None) -> Extraction:
+    """The n-th stand-in for an article: another id, a date ``days`` later (default ``n % 30``),
+    figures a little changed."""
     document = extraction.document
-    published = DateInfo(_moved(document.published.value, n % 30), document.published.source)
+    moved = _moved(document.published.value, n % 30 if days is None else days)
+    published = DateInfo(moved, document.published.source, document.published.unsure)
     copy = dataclasses.replace(
         document, id=f"{document.id[:40]}{n:024d}", published=published, duplicate_of=None
     )
@@ -71,75 +71,59 @@ def variant(extraction: Extraction, n: int) -> Extraction:
     return dataclasses.replace(extraction, document=copy, claims=claims)
 
 
+def archive(pool: Sequence[Extraction], docs: int) -> Iterator[Extraction]:
+    """``docs`` documents: passes over the pool (``COPIES`` reports of each article, two days
+    apart), each pass ``GENERATION_DAYS`` after the last."""
+    for n in range(docs):
+        generation, at = divmod(n, len(pool) * COPIES)
+        copy, article = divmod(at, len(pool))
+        yield variant(pool[article], n, generation * GENERATION_DAYS + 2 * copy)
+
+
+def one_story(pool: Sequence[Extraction], docs: int) -> Iterator[Extraction]:
+    """``docs`` variants of the pool's document with the most figures, within a month."""
+    richest = max(pool, key=lambda e: (sum(len(c.quantities) for c in e.claims), e.document.id))
+    for n in range(docs):
+        yield variant(richest, n)
+
+
 def timed(work: Callable[[], Any]) -> tuple[float, Any]:
     started = time.perf_counter()
     result = work()
     return time.perf_counter() - started, result
 
 
-def largest_story(pool: list[Extraction]) -> list[Extraction]:
-    """The documents of the story with most reports among the examples (the dam breach)."""
-    reconciler = Reconciler()
-    ordered = sorted(pool, key=lambda e: e.document.published.value or "9999")
-    story = {e.document.id: reconciler.add(e).story_id for e in ordered}
-    ours = [story[e.document.id] for e in pool if "examples" in (e.document.path or "")]
-    biggest = max(set(ours), key=ours.count)
-    return [e for e in ordered if story[e.document.id] == biggest]
+def grow(reconciler: Reconciler, items: Iterable[Extraction]) -> float:
+    """Seconds spent in ``Reconciler.add`` alone (making the variants is not counted)."""
+    spent = 0.0
+    for extraction in items:
+        started = time.perf_counter()
+        reconciler.add(extraction)
+        spent += time.perf_counter() - started
+    return spent
 
 
-def story_of_500(pool: list[Extraction]) -> dict[str, Any]:
-    dam = largest_story(pool)
-    items = [variant(dam[i % len(dam)], i) for i in range(500)]
-    reconciler = Reconciler()
-    add_seconds, _ = timed(lambda: [reconciler.add(e) for e in items])
-    lookup = {e.document.id: e for e in items}
-    brief_seconds, briefing = timed(lambda: reconciler.brief(None, lookup.get))
-    biggest = max(briefing.stories, key=lambda s: len(s.documents))
-    return {
-        "documents": 500,
-        "reconcile_seconds": round(add_seconds, 2),
-        "brief_seconds": round(brief_seconds, 2),
-        "stories": len(briefing.stories),
-        "largest_story_documents": len(biggest.documents),
-        "largest_story_facts": len(biggest.facts),
-    }
+def story_sizes(reconciler: Reconciler) -> tuple[int, int]:
+    """How many stories, and the documents of the largest."""
+    stories = reconciler.stories.stories
+    return len(stories), max((len(s.documents) for s in stories.values()), default=0)
 
 
-def one_more(pool: list[Extraction], size: int) -> dict[str, Any]:
-    items = [variant(pool[i % len(pool)], i) for i in range(size + 1)]
-    reconciler = Reconciler()
-    whole, _ = timed(lambda: [reconciler.add(e) for e in items[:size]])
-    state_text = json.dumps(reconciler.to_state())
+def one_more(reconciler: Reconciler, extraction: Extraction) -> dict[str, float]:
+    """One more document with the state loaded from JSON and saved back, and the add alone;
+    and what one save of the state costs (``ingest`` saves it every ``SAVE_EVERY`` documents)."""
+    save, state_text = timed(lambda: json.dumps(reconciler.to_state(), separators=(",", ":")))
 
     def incremental() -> None:
         again = Reconciler(json.loads(state_text))
-        again.add(items[size])
-        json.dumps(again.to_state())
+        again.add(extraction)
+        json.dumps(again.to_state(), separators=(",", ":"))
 
     step, _ = timed(incremental)
-    add_only, _ = timed(lambda: reconciler.add(items[size]))
+    add_only, _ = timed(lambda: reconciler.add(extraction))
     return {
-        "store_documents": size,
-        "whole_seconds": round(whole, 2),
-        "one_more_with_state_load_and_save_seconds": round(step, 3),
-        "one_more_add_only_seconds": round(add_only, 4),
-        "share_of_whole": round(step / whole, 4),
+        "with_state_load_and_save_seconds": round(step, 3),
+        "add_only_seconds": round(add_only, 4),
+        "state_to_json_seconds": round(save, 3),
         "state_mb": round(len(state_text) / 1e6, 1),
     }
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
-    parser.add_argument("--store", type=int, default=5000, help="documents in the grown store")
-    args = parser.parse_args()
-    pool = originals(args.shared)
-    results = {"story_of_500": story_of_500(pool), "one_more": one_more(pool, args.store)}
-    print(json.dumps(results, indent=2))
-    merged = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    merged["reconcile"] = results
-    RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
-
-
-if __name__ == "__main__":
-    main()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,25 +14,18 @@ from newsledger.pipeline import ingest
 from newsledger.scale.dask import DaskEngine
 from newsledger.scale.local import LocalEngine
 from newsledger.store import Store
+from newsledger.store.fingerprint import fingerprint
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
-TABLES = ("documents", "entities", "times", "places", "claims", "quantities", "story_members")
 
 
-def _snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of the stage tables, without surrogate keys or ingest times."""
-    with sqlite3.connect(db) as connection:
-        found = {}
-        for table in TABLES:
-            columns = [
-                row[1]
-                for row in connection.execute(f"pragma table_info({table})")
-                if row[1] not in {"id", "claim_id", "ingested_at", "seq"} or table == "documents"
-            ]
-            columns = [c for c in columns if c not in {"ingested_at", "seq"}]
-            rows = connection.execute(f"select {', '.join(columns)} from {table}").fetchall()
-            found[table] = sorted(rows, key=repr)
-        return found
+def _snapshot(db: Path) -> dict[str, str]:
+    """The store's digest per table (the same comparison ``bench/scale_bench.py`` makes)."""
+    store = Store(str(db))
+    try:
+        return fingerprint(store)
+    finally:
+        store.close()
 
 
 @pytest.mark.slow
