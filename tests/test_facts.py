@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from functools import cache
 
 import pytest
@@ -407,16 +408,15 @@ def test_brief_lists_people_orders_key_figures_and_renders() -> None:
     assert story.facts[0].label in text and "disputed" in text
 
 
-def test_brief_reports_what_changed_since_a_previous_briefing() -> None:
+def test_brief_shows_the_changes_it_is_given_under_their_story() -> None:
     extractions = {extraction(a).document.id: extraction(a) for a in (FIRST, SECOND)}
     facts, stories = FactIndex(), StoryIndex()
-    first_id = extraction(FIRST).document.id
-    facts.add(extractions[first_id], STORY)
-    stories.stories[STORY] = _story([first_id])
-    before = brief([STORY], stories, facts, extractions)
-    facts.add(extraction(SECOND), STORY)
+    facts.add(extraction(FIRST), STORY)
+    changes = facts.add(extraction(SECOND), STORY)
     stories.stories[STORY] = _story(list(extractions))
-    after = brief([STORY], stories, facts, extractions, previous=before)
+    elsewhere = replace(changes[0], story="another story")
+    after = brief([STORY], stories, facts, extractions, changes=[*changes, elsewhere])
+    assert after.stories[0].changes == tuple(changes)
     kinds = [c.kind for c in after.stories[0].changes]
     assert kinds.count("new_value") == 2
     assert "status_changed" in kinds and "new_source" in kinds

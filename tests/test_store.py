@@ -127,6 +127,9 @@ def test_extraction_and_stories_round_trip(tmp_path: Path, db_url: str) -> None:
         assert found is not None and found.claims
         figures = [q.value for c in found.claims for q in c.quantities]
         assert 3000 in figures
-    state = store.load_state("reconcile")
-    assert state is not None and set(state) == {"stories", "facts", "timeline"}
+    saved = store.load_state("reconcile")
+    assert saved is not None and set(saved[0]) == {"stories", "facts", "timeline"}
+    assert saved[1]  # the version a later writer must replace
+    logged = store.changes()
+    assert logged and {c.document for c in logged} <= {d for d, _ in store.document_dates()}
     store.close()

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,10 +22,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from newsledger import pipeline
 from newsledger.config import Limits
 from newsledger.ingest import expand
-from newsledger.model import Claim, Document, Extraction
+from newsledger.model import Claim, Document, Extraction, LoggedChange
 from newsledger.report import Format, render, write
 from newsledger.scale import EngineName, make_engine
-from newsledger.store import Store
+from newsledger.store import Store, transfer
 
 app = typer.Typer(
     help="Attributed claims and figures from developing news, with a citation behind every line.",
@@ -109,8 +115,8 @@ def ingest(
     ) as progress:
         task = progress.add_task("", total=len(inputs))
 
-        def done(item: str) -> None:
-            progress.update(task, advance=1, description=item[-50:])
+        def done(item: object) -> None:
+            progress.update(task, advance=1, description=str(item)[-50:])
 
         runner = make_engine(engine, workers, scheduler)
         try:
@@ -137,7 +143,7 @@ def _print_report(report: pipeline.IngestReport) -> None:
     )
     out.print(table)
     for failure in report.failures:
-        out.print(f"[red]failed[/red] {failure}", markup=True)
+        out.print(f"[red]failed[/red] {escape(str(failure))}", markup=True)
 
 
 @app.command()
@@ -304,9 +310,10 @@ def brief_command(
     """The "What we know" briefing: key figures, timeline, who said what, contradictions."""
     store = _open_store(db)
     try:
-        briefing = pipeline.build_briefing(store, story, since)
+        mark = store.last_change()
+        briefing = pipeline.build_briefing(store, story, since, through=mark)
         if briefing.stories:
-            store.save_briefing(briefing)
+            store.save_briefing(briefing, mark)
     except KeyError:
         console.print(
             f"No single story matches {story!r}; list them with `newsledger stories`.",
@@ -366,6 +373,95 @@ def _claim_row(extraction: Extraction, claim: Claim) -> tuple[str, str, str, str
     return where, source, claim.certainty, figures, when
 
 
+# --- export / import: a whole store to one file and back (newsledger.store.transfer) ----------
+
+ExportFile = Annotated[
+    Path,
+    typer.Argument(help="The export to write (JSON Lines).", dir_okay=False, metavar="OUT.jsonl"),
+]
+ImportFile = Annotated[
+    Path,
+    typer.Argument(
+        help="An export written by `newsledger export`.",
+        exists=True,
+        dir_okay=False,
+        metavar="IN.jsonl",
+    ),
+]
+
+
+@contextmanager
+def _rows_progress(verb: str, disable: bool) -> Iterator[transfer.Progress]:
+    """A progress bar over rows, as a ``transfer`` progress callback."""
+    columns = (TextColumn(f"[bold]{verb}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True, disable=disable) as progress:
+        task = progress.add_task("", total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total)
+
+
+@app.command("export")
+def export_command(out_file: ExportFile, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Write the whole store to one file: documents, claims, stories, facts, briefings, changes.
+
+    `newsledger import` reads it into another store (SQLite or PostgreSQL, this version or a
+    later one). Exit 1 when the file cannot be written.
+    """
+    store = _open_store(db)
+    try:
+        with _rows_progress("export", as_json) as progress:
+            report = transfer.export_store(store, out_file, progress)
+    except transfer.TransferError as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+    finally:
+        store.close()
+    if as_json:
+        out.print_json(json.dumps(report.to_json()))
+        return
+    table = Table(title=f"export (schema {report.schema})")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, rows in report.rows.items():
+        table.add_row(name, str(rows))
+    out.print(table, markup=False)
+    console.print(f"wrote {out_file}", markup=False)
+
+
+@app.command("import")
+def import_command(in_file: ImportFile, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Add an export's rows to the store, new or not; rows already there are skipped.
+
+    The store is upgraded first, and its ledger then places any document it has not seen (so
+    a merged store's stories cover the imported documents). One transaction: a damaged file
+    changes nothing (exit 1, naming the line).
+    """
+    store = _open_store(db)
+    try:
+        with _rows_progress("import", as_json) as progress:
+            report = transfer.import_store(store, in_file, progress)
+        pipeline.Ledger(store).save()
+    except transfer.TransferError as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+    finally:
+        store.close()
+    if as_json:
+        out.print_json(json.dumps(report.to_json()))
+        return
+    table = Table(title=f"import (schema {report.schema})")
+    for column in ("table", "inserted", "skipped"):
+        table.add_column(column, justify="left" if column == "table" else "right")
+    for name in report.inserted:
+        table.add_row(name, str(report.inserted[name]), str(report.skipped[name]))
+    out.print(table, markup=False)
+    if report.kept_ledger:
+        console.print(
+            "The store had stories of its own: it kept them, its change log and briefings, "
+            "and placed the imported documents in its stories.",
+            markup=False,
+        )
+
+
 # --- serve: the web app (newsledger.web) ---------------------------------------------------------
 
 HostOption = Annotated[
@@ -381,6 +477,120 @@ TokenOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+@app.command()
+def watch(
+    targets: Annotated[
+        list[str], typer.Argument(help="Folders, files (feeds too) or feed URLs to watch.")
+    ],
+    db: DbOption = None,
+    every: Annotated[str, typer.Option(help="Time between passes: 30s, 10m, 1h.")] = "10m",
+    once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per pass (JSON Lines).")
+    ] = False,
+    notify_command: Annotated[
+        str | None,
+        typer.Option(help="Run this command with each pass's JSON on its standard input."),
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes for extraction.")] = 1,
+    allow_private_addresses: AllowPrivate = False,
+) -> None:
+    """Ingest what is new in folders and feeds, pass after pass, and say what changed.
+
+    Stops cleanly on Ctrl-C or SIGTERM: the document in hand is stored, the rest waits for the
+    next run, and no change is reported twice.
+    """
+    from newsledger.watch import Watcher, notify, parse_every
+
+    try:
+        seconds = parse_every(every)
+    except ValueError as exc:
+        console.print(f"[red]--every:[/red] {exc}")
+        raise typer.Exit(2) from None
+    limits = replace(Limits(), allow_private_addresses=allow_private_addresses)
+    store = _open_store(db)
+    watcher = Watcher(store, targets, limits, workers=workers)
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in _STOP_SIGNALS}
+    try:
+        while not stop.is_set():
+            with console.status("watching: reading what is new", spinner="dots"):
+                report = watcher.run_pass(stop.is_set)
+            _print_pass(report, as_json)
+            if notify_command and (report.changes or report.new_documents):
+                problem = notify(notify_command, report)
+                if problem:
+                    console.print(f"[yellow]--notify-command:[/yellow] {escape(problem)}")
+            if once:
+                break
+            stop.wait(seconds)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        store.close()
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _print_pass(report: Any, as_json: bool) -> None:
+    if as_json:
+        out.print(json.dumps(report.to_json(), ensure_ascii=False), markup=False, soft_wrap=True)
+        return
+    out.print(
+        f"{len(report.new_documents)} new documents, {len(report.changes)} changes, "
+        f"{report.unchanged} inputs unchanged, {len(report.failures)} failed",
+        markup=False,
+    )
+    _print_changes(report.changes)
+    for failure in report.failures:
+        out.print(f"[red]failed[/red] {escape(str(failure))}", markup=True)
+
+
+def _print_changes(changes: list[LoggedChange]) -> None:
+    """One line per change: its number, the publication date of the article that brought it,
+    the story, and what changed in words (the fact's label from the log's ``new_fact``)."""
+    from newsledger.report.view import change_text
+
+    labels = {
+        c.change.fact: str(c.change.after.get("label", c.change.fact))
+        for c in changes
+        if c.change.kind == "new_fact" and c.change.fact and isinstance(c.change.after, dict)
+    }
+    for entry in changes:
+        line = change_text(entry.change, labels)
+        out.print(
+            f"{entry.seq:>5}  {entry.published or 'undated':<10}  story {entry.change.story[:8]}  "
+            f"{line}",
+            markup=False,
+            highlight=False,
+        )
+
+
+@app.command("changes")
+def list_changes(
+    db: DbOption = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="ISO date: only changes brought by articles published after it."),
+    ] = None,
+    story: Annotated[str | None, typer.Option(help="One story's id.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The change log: every change new articles made to stories, facts and the timeline."""
+    store = _open_store(db)
+    try:
+        found = store.changes(since=since, story=story)
+    finally:
+        store.close()
+    if as_json:
+        out.print_json(json.dumps([entry.to_json() for entry in found], ensure_ascii=False))
+    elif found:
+        _print_changes(found)
+    else:
+        console.print("No changes logged yet; ingest or watch articles first.", markup=False)
 
 
 @app.command()

@@ -275,6 +275,9 @@ class Extraction:
     times: tuple[TimeExpr, ...] = ()
     places: tuple[Place, ...] = ()
     claims: tuple[Claim, ...] = ()
+    #: Why part of the document could not be extracted (a piece over the time budget): the
+    #: document is still stored, and the ingest names it with the reason.
+    problems: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """One line of ``extract --json``, as the CLI contract lays it out."""
@@ -344,10 +347,6 @@ class FactValue:
         data["sources"] = [c.to_json() for c in self.sources]
         return data
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> FactValue:
-        return cls(**{**data, "sources": _citations(data["sources"])})
-
 
 @dataclass(frozen=True)
 class Fact:
@@ -374,12 +373,6 @@ class Fact:
         data["values"] = [v.to_json() for v in self.values]
         return data
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Fact:
-        values = tuple(FactValue.from_json(v) for v in data["values"])
-        origins, outlets = tuple(data["origins"]), tuple(data["outlets"])
-        return cls(**{**data, "values": values, "origins": origins, "outlets": outlets})
-
 
 @dataclass(frozen=True)
 class TimelineEntry:
@@ -395,10 +388,6 @@ class TimelineEntry:
             "text": self.text,
             "sources": [c.to_json() for c in self.sources],
         }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> TimelineEntry:
-        return cls(data["date"], data["text"], _citations(data["sources"]))
 
 
 @dataclass(frozen=True)
@@ -418,7 +407,8 @@ class Speaker:
 
 @dataclass(frozen=True)
 class Change:
-    """One thing that changed between two briefings or two watch passes."""
+    """One thing a new document changed in its story: a new story, fact, value, source or event,
+    or a fact's status."""
 
     kind: ChangeKind
     story: str
@@ -431,6 +421,31 @@ class Change:
         data = asdict(self)
         data["sources"] = [c.to_json() for c in self.sources]
         return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Change:
+        return cls(**{**data, "sources": _citations(data["sources"])})
+
+
+@dataclass(frozen=True)
+class LoggedChange:
+    """A change as the store's change log keeps it: when it was found and which document
+    brought it (``published``: that document's publication date, what ``--since`` compares)."""
+
+    seq: int
+    recorded: str
+    document: str | None
+    published: str | None
+    change: Change
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "recorded": self.recorded,
+            "document": self.document,
+            "published": self.published,
+            **self.change.to_json(),
+        }
 
 
 @dataclass(frozen=True)
@@ -461,34 +476,13 @@ class StoryBrief:
             "changes": [c.to_json() for c in self.changes],
         }
 
-    @classmethod
-    def snapshot(cls, data: dict[str, Any]) -> StoryBrief:
-        """A stored briefing's story read back for comparison: facts and timeline, the parts a
-        later briefing diffs against (documents and speakers are not restored)."""
-        facts = tuple(Fact.from_json(f) for f in data["facts"])
-        disputed = set(data["contradictions"])
-        return cls(
-            id=data["id"],
-            title=data["title"],
-            documents=(),
-            facts=facts,
-            timeline=tuple(TimelineEntry.from_json(t) for t in data["timeline"]),
-            people=(),
-            contradictions=tuple(f for f in facts if f.id in disputed),
-        )
-
 
 @dataclass(frozen=True)
 class Briefing:
-    """Every story's brief at one moment; stored as a snapshot so the next can say what changed."""
+    """Every story's brief at one moment, as generated (the store keeps each one)."""
 
     generated: str
     stories: tuple[StoryBrief, ...]
 
     def to_json(self) -> dict[str, Any]:
         return {"generated": self.generated, "stories": [s.to_json() for s in self.stories]}
-
-    @classmethod
-    def snapshot(cls, data: dict[str, Any]) -> Briefing:
-        """A stored briefing read back for "what changed since the last briefing"."""
-        return cls(data["generated"], tuple(StoryBrief.snapshot(s) for s in data["stories"]))

@@ -6,16 +6,23 @@ copies are linked and outcomes are counted the same way everywhere.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from newsledger.config import Limits
-from newsledger.ingest import read, read_one
+from newsledger.ingest import Download, read, read_one
 from newsledger.ingest.dedup import NearDuplicates, Signature, signature
-from newsledger.model import Briefing, Change, Document, Extraction, Failure
+from newsledger.model import Briefing, Change, Document, Extraction, Failure, LoggedChange
 from newsledger.scale import Engine
 from newsledger.scale.local import LocalEngine
-from newsledger.store import Store
+from newsledger.store import Placed, Store
+
+#: The stages of ``ingest`` that are timed: reading (detection, decoding, chrome removal), copy
+#: detection, extraction (in workers or on a cluster: the wait for them), writing the store, and
+#: placing the new documents in stories, facts and timelines.
+STAGES = ("read", "link", "extract", "store", "reconcile")
 
 
 @dataclass
@@ -28,6 +35,24 @@ class IngestReport:
     failures: list[Failure] = field(default_factory=list)
     #: Changes to stories' facts and timelines the new documents brought.
     changes: int = 0
+    #: Wall seconds spent in each stage of this run (``STAGES``), so a benchmark of the whole
+    #: command can say which stage the time went to without a profiler.
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    #: Words of the new documents' bodies (whitespace-separated), for words per second.
+    words: int = 0
+    #: The new documents, in the order stored (``watch`` lists them).
+    stored: list[Document] = field(default_factory=list)
+    #: Whether a stop request ended the run before every input was read.
+    stopped: bool = False
+
+    @contextmanager
+    def timing(self, stage: str) -> Iterator[None]:
+        """Add the time the block takes to ``seconds[stage]``."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] += time.perf_counter() - started
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -37,6 +62,8 @@ class IngestReport:
             "changes": self.changes,
             "failed": len(self.failures),
             "failures": [failure.to_json() for failure in self.failures],
+            "words": self.words,
+            "seconds": {stage: round(s, 3) for stage, s in self.seconds.items()},
         }
 
 
@@ -60,9 +87,10 @@ def load_index(store: Store) -> NearDuplicates:
 
 
 RECONCILE_STATE = "reconcile"
-#: Documents placed between two saves of the reconcile state. Story membership is written for
-#: every document; after a crash the state is caught up from the stored documents, so a save is
-#: only a shortcut.
+#: Documents placed between two saves of the reconcile state, at least; a large state is saved
+#: after a tenth of its documents again were placed, since each save writes the whole state: the
+#: cost of saving stays proportional to the documents placed. After a crash the state is caught
+#: up from the stored documents, so a save is only a shortcut.
 SAVE_EVERY = 25
 
 
@@ -71,17 +99,33 @@ class Ledger:
 
     :meth:`catch_up` places every stored document the state has not seen, oldest publication
     first (undated ones last, in ingest order): stories grow the way the event unfolded, whatever
-    order the files came in, and after a crash a re-run resumes exactly.
+    order the files came in, and after a crash a re-run resumes exactly. Several writers may
+    share a store: a save that finds the state saved by another since it was loaded adopts that
+    state and catches up from it instead of overwriting it, so no placement and no change is
+    lost or logged twice.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, writes: bool = True) -> None:
+        """``writes=False``: a reader's ledger (a briefing, the web app) that places what it
+        has not seen in memory only, and leaves saving to the writers."""
+        self.store = store
+        self.writes = writes
+        self._load()
+
+    def _load(self) -> None:
         from newsledger.reconcile import Reconciler
 
-        self.store = store
-        self.reconciler = Reconciler(store.load_state(RECONCILE_STATE))
-        self.changes: list[Change] = []
-        self.unsaved = 0
+        saved = self.store.load_state(RECONCILE_STATE)
+        self.reconciler = Reconciler(saved[0] if saved else None)
+        self.version = saved[1] if saved else None
+        #: Placed since the last save: story membership and what each document changed,
+        #: written with the state that includes them.
+        self.placed: list[Placed] = []
+        self.found: list[tuple[Document, Change]] = []
         self.catch_up()
+
+    #: Changes this ledger logged (adopted states' changes were logged by their writers).
+    logged = 0
 
     def catch_up(self) -> None:
         dated = self.store.document_dates()
@@ -98,25 +142,60 @@ class Ledger:
     def place(self, extraction: Extraction) -> str:
         """Put one document in its story and its figures in the story's facts."""
         placement = self.reconciler.add(extraction)
-        merged = dict.fromkeys(placement.merged, placement.story_id)
-        self.store.set_stories({extraction.document.id: placement.story_id}, merged)
-        self.changes.extend(placement.changes)
-        self.unsaved += 1
-        if self.unsaved >= SAVE_EVERY:
+        document = extraction.document
+        self.placed.append(Placed(document.id, placement.story_id, placement.merged))
+        self.found.extend((document, c) for c in placement.changes)
+        if self.writes and len(self.placed) >= max(SAVE_EVERY, self.reconciler.size() // 10):
             self.save()
         return placement.story_id
 
     def save(self) -> None:
-        if self.unsaved:
-            self.store.save_state(RECONCILE_STATE, self.reconciler.to_state(), self.store.count())
-            self.unsaved = 0
+        """Write the state with what was placed since the last save; on a conflict with another
+        writer, adopt its state (which catches up with every stored document) and save that."""
+        if not self.writes:
+            raise RuntimeError("a reader's ledger does not save")
+        while self.placed:
+            version = self.store.save_state(
+                RECONCILE_STATE,
+                self.reconciler.to_state(),
+                self.store.count(),
+                placed=self.placed,
+                found=self.found,
+                replaces=self.version,
+            )
+            if version is None:
+                self._load()
+                continue
+            self.version = version
+            self.logged += len(self.found)
+            self.placed, self.found = [], []
 
-    def brief(self, story: str | None = None, since: str | None = None) -> Briefing:
-        """The briefing of one story (or all), with what changed since the last one stored."""
-        previous_json = self.store.latest_briefing()
-        previous = Briefing.snapshot(previous_json) if previous_json else None
+    def brief(
+        self, story: str | None = None, since: str | None = None, through: int | None = None
+    ) -> Briefing:
+        """The briefing of one story (or all) with what changed: the change log's entries since
+        the last stored briefing, or those brought by documents published after ``since``; none
+        after entry ``through``, the mark the briefing is stored with."""
         ids = self._by_size() if story is None else [self._story_id(story)]
-        return self.reconciler.brief(ids, self.store.extraction, previous, since)
+        changes = self.logged_changes(since, through)
+        return self.reconciler.brief(ids, self.store.extraction, changes)
+
+    def logged_changes(self, since: str | None = None, through: int | None = None) -> list[Change]:
+        """The change log since a date, else since the last briefing (nothing before the first
+        briefing), each under the story its document is in now."""
+        after = 0
+        if since is None:
+            briefed = self.store.briefed_through()
+            if briefed is None:
+                return []
+            after = briefed
+        found = self.store.changes(after=after, since=since, through=through)
+        return [self._current(entry) for entry in found]
+
+    def _current(self, entry: LoggedChange) -> Change:
+        """A logged change under its document's story as it stands, after any later merge."""
+        story = self.reconciler.stories.story_of(entry.document or "")
+        return replace(entry.change, story=story) if story else entry.change
 
     def _by_size(self) -> list[str]:
         """Stories with the most reports first: the developing ones a reader came for."""
@@ -130,12 +209,14 @@ class Ledger:
         return matches[0]
 
 
-def build_briefing(store: Store, story: str | None = None, since: str | None = None) -> Briefing:
+def build_briefing(
+    store: Store, story: str | None = None, since: str | None = None, through: int | None = None
+) -> Briefing:
     """The "What we know" briefing of the store (one story by id or prefix, or all).
 
     Raises ``KeyError`` for an unknown or ambiguous story id.
     """
-    return Ledger(store).brief(story, since)
+    return Ledger(store, writes=False).brief(story, since, through)
 
 
 #: New documents read and linked (with their signature and the earlier copies they relink),
@@ -145,25 +226,43 @@ _Window = list[tuple[Document, Signature, tuple[str, ...]]]
 
 def _flush(store: Store, engine: Engine, window: _Window, report: IngestReport) -> None:
     """Extract the window's documents, then store each with its extraction (own transaction)."""
-    extractions = engine.map([document for document, _, _ in window])
-    for extraction, (_, sig, relinked) in zip(extractions, window, strict=True):
-        document = extraction.document
-        store.add(document, sig.to_bytes(), sig.shingles, relinked, extraction)
-        report.ingested += 1
-        report.near_duplicate += bool(document.duplicate_of or relinked)
+    with report.timing("extract"):
+        extractions = engine.map([document for document, _, _ in window])
+    with report.timing("store"):
+        for extraction, (_, sig, relinked) in zip(extractions, window, strict=True):
+            document = extraction.document
+            if not store.add(document, sig.to_bytes(), sig.shingles, relinked, extraction):
+                report.duplicate += 1  # another ingest stored it since ``has`` said no
+                continue
+            report.ingested += 1
+            report.failures += _unextracted(extraction)
+            report.stored.append(document)
+            report.words += len(document.body.split())
+            report.near_duplicate += bool(document.duplicate_of or relinked)
     window.clear()
+
+
+def _unextracted(extraction: Extraction) -> list[Failure]:
+    """A stored document whose extraction was cut short, named with its input and why."""
+    document = extraction.document
+    where = document.path or document.url or document.id
+    return [Failure(where, "E022", problem) for problem in extraction.problems]
 
 
 def ingest(
     store: Store,
-    inputs: Iterable[str],
+    inputs: Iterable[str | Download],
     limits: Limits,
-    done: Callable[[str], None] | None = None,
+    done: Callable[[str | Download], None] | None = None,
     workers: int | None = 1,
     batch_size: int = 8,
     engine: Engine | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> IngestReport:
     """Read each input, extract each new document, and store it with its extraction.
+
+    ``stop``: asked before each document; once it answers true, the documents in hand are
+    stored and placed, the rest is left for a later run (``watch`` on SIGTERM).
 
     Reading, copy detection and writing happen here, in order; extraction runs over windows of
     new documents, in worker processes when ``workers`` > 1 (``None``: one per core), or on the
@@ -179,7 +278,10 @@ def ingest(
     engine = engine or LocalEngine(workers, batch_size)
     try:
         for item in inputs:
-            for result in read_one(item, limits):
+            for result in _timed(read_one(item, limits), report):
+                if stop and stop():
+                    report.stopped = True
+                    break
                 if isinstance(result, Failure):
                     report.failures.append(result)
                     continue
@@ -189,19 +291,35 @@ def ingest(
                     store.add_provenance(result.id, result.provenance)
                     report.duplicate += 1
                     continue
-                window.append(link(index, result))
+                with report.timing("link"):
+                    window.append(link(index, result))
                 if len(window) >= engine.window:
                     _flush(store, engine, window, report)
+            if report.stopped:
+                break
             if done:
                 done(item)
         _flush(store, engine, window, report)
     finally:
         if own:
             engine.close()
-    ledger.catch_up()
-    ledger.save()
-    report.changes = len(ledger.changes)
+    with report.timing("reconcile"):
+        ledger.catch_up()
+        ledger.save()
+    report.changes = ledger.logged
     return report
+
+
+def _timed(
+    results: Iterator[Document | Failure], report: IngestReport
+) -> Iterator[Document | Failure]:
+    """The reader's results, the time spent reading each added to the report's ``read``."""
+    while True:
+        with report.timing("read"):
+            result = next(results, None)
+        if result is None:
+            return
+        yield result
 
 
 def read_documents(inputs: Iterable[str], limits: Limits) -> tuple[list[Document], list[Failure]]:

@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 from spacy.tokens import Doc
 
+from newsledger.config import Limits
+from newsledger.errors import InputError
 from newsledger.extract import aliases
 from newsledger.extract.attribution import find_attributions, own_certainty, strip_titles
 from newsledger.extract.entities import find_entities
@@ -25,6 +27,7 @@ from newsledger.extract.nlp import get_nlp
 from newsledger.extract.places import find_places
 from newsledger.extract.quantities import find_quantities, measures_time
 from newsledger.extract.times import find_times
+from newsledger.ingest import budget
 from newsledger.model import (
     Claim,
     Document,
@@ -242,6 +245,20 @@ def _extract_doc(document: Document, doc: Doc) -> Extraction:
     return dataclasses.replace(found, claims=tuple(_attach(ordered, found, quantities)))
 
 
+#: The time budget of one piece, as for reading a document.
+EXTRACT_SECONDS = Limits.document_seconds
+
+
+def _within_budget(document: Document, offset: int, doc: Doc, seconds: float | None) -> Extraction:
+    """The piece's extraction, or none (with the reason) when our rules run past ``seconds``
+    on it: one pathological text must not stall the batch, and its document is still kept."""
+    try:
+        return budget.within(seconds, lambda: _extract_doc(document, doc))
+    except InputError as exc:
+        where = f"characters {offset}-{offset + len(doc.text)}"
+        return Extraction(document, problems=(f"extraction of {where} stopped: {exc.reason}",))
+
+
 def _merge(document: Document, parts: list[tuple[int, Extraction]]) -> Extraction:
     return Extraction(
         document,
@@ -249,6 +266,7 @@ def _merge(document: Document, parts: list[tuple[int, Extraction]]) -> Extractio
         times=tuple(shift(t, o) for o, part in parts for t in part.times),
         places=tuple(shift(p, o) for o, part in parts for p in part.places),
         claims=tuple(shift(c, o) for o, part in parts for c in part.claims),
+        problems=tuple(p for _, part in parts for p in part.problems),
     )
 
 
@@ -259,11 +277,18 @@ def _pieces(documents: Iterable[Document]) -> Iterator[tuple[Document, int, str]
             yield document, offset, text
 
 
-def extract_many(documents: Iterable[Document], batch_size: int = 8) -> Iterator[Extraction]:
+def extract_many(
+    documents: Iterable[Document],
+    batch_size: int = 8,
+    seconds: float | None = None,
+) -> Iterator[Extraction]:
     """Extractions of many documents, streamed: parsed with ``nlp.pipe`` in small batches.
 
     Memory stays flat however many documents come in: only one document's pieces are held.
+    ``seconds``: the time our rules may take over one piece (default :data:`EXTRACT_SECONDS`;
+    0 for none), enforced in a process's main thread (see :func:`budget.available`).
     """
+    seconds = EXTRACT_SECONDS if seconds is None else seconds
     pieces, texts = itertools.tee(_pieces(documents))
     parsed = get_nlp().pipe((text for _, _, text in texts), batch_size=batch_size)
     current: Document | None = None
@@ -273,7 +298,7 @@ def extract_many(documents: Iterable[Document], batch_size: int = 8) -> Iterator
             yield _merge(current, parts)
             parts = []
         current = document
-        parts.append((offset, _extract_doc(document, doc)))
+        parts.append((offset, _within_budget(document, offset, doc, seconds)))
     if current is not None:
         yield _merge(current, parts)
 

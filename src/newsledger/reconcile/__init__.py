@@ -7,11 +7,11 @@ else is recomputed. Its whole state is plain data, so the store can keep it betw
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from newsledger.model import Briefing, Change, Extraction
+from newsledger.model import Briefing, Change, Citation, Extraction
 from newsledger.reconcile.brief import brief
 from newsledger.reconcile.facts import FactIndex
 from newsledger.reconcile.stories import StoryIndex
@@ -43,6 +43,10 @@ class Reconciler:
     def placed(self, doc_id: str) -> bool:
         return self.stories.story_of(doc_id) is not None
 
+    def size(self) -> int:
+        """Documents placed so far."""
+        return self.stories.size()
+
     def add(self, extraction: Extraction) -> Placement:
         """Place one document and update the facts and timeline of its story."""
         assignment = self.stories.assign(extraction)
@@ -50,24 +54,22 @@ class Reconciler:
         for absorbed in assignment.merged:
             self.facts.merge_story(story, absorbed)
             self.timeline.merge_story(story, absorbed)
-        changes = [*self.facts.add(extraction, story), *self.timeline.add(extraction, story)]
+        opened = [_new_story(extraction, story)] if assignment.new else []
+        changes = [
+            *opened,
+            *self.facts.add(extraction, story),
+            *self.timeline.add(extraction, story),
+        ]
         return Placement(story, assignment.merged, tuple(changes))
 
     def brief(
         self,
         story_ids: Iterable[str] | None,
         extractions: Callable[[str], Extraction | None],
-        previous: Briefing | None = None,
-        since: str | None = None,
+        changes: Sequence[Change] = (),
     ) -> Briefing:
         return brief(
-            story_ids,
-            self.stories,
-            self.facts,
-            extractions,
-            self.timeline,
-            previous=previous,
-            since=since,
+            story_ids, self.stories, self.facts, extractions, self.timeline, changes=changes
         )
 
     def to_state(self) -> dict[str, Any]:
@@ -76,3 +78,23 @@ class Reconciler:
             "facts": self.facts.to_state(),
             "timeline": self.timeline.to_state(),
         }
+
+
+def _new_story(extraction: Extraction, story_id: str) -> Change:
+    """A story opened by this document, cited by the document's first line (its lead)."""
+    document = extraction.document
+    body = document.body
+    start = len(body) - len(body.lstrip())
+    end = body.find("\n", start)
+    end = len(body) if end < 0 else end
+    lead = Citation(
+        document=document.id,
+        outlet=document.outlet,
+        published=document.published.value,
+        source=None,
+        start=start,
+        end=end,
+        quote=body[start:end],
+        url=document.url,
+    )
+    return Change("new_story", story_id, None, None, {"title": document.title}, (lead,))

@@ -15,8 +15,9 @@ What goes in, and why:
 - **People**: one speaker per source, under the actor name the story's merges give it, with the
   other names it was reported under and every claim as a citation, most quoted first.
 - **Contradictions**: the disputed facts.
-- **Changes**: those passed in (from ``watch``), plus what changed against a previous briefing,
-  or since a date.
+- **Changes**: those passed in: the store's change log (:mod:`newsledger.pipeline` picks the
+  entries since the last briefing, or since a date), the same record ``watch`` and ``changes``
+  report.
 
 Every value and every timeline entry must carry a citation with offsets into its document; a
 briefing that breaks this is refused (:func:`problems` says where), since a line without a source
@@ -38,12 +39,11 @@ from newsledger.model import (
     Document,
     Extraction,
     Fact,
-    FactValue,
     Speaker,
     StoryBrief,
     TimelineEntry,
 )
-from newsledger.reconcile.facts import FactIndex, compact, independent
+from newsledger.reconcile.facts import FactIndex, independent
 from newsledger.reconcile.origins import Actors, outlet_name
 from newsledger.reconcile.stories import StoryIndex
 from newsledger.reconcile.timeline import Timeline
@@ -59,20 +59,16 @@ def brief(
     extractions: Extractions,
     timeline: Timeline | None = None,
     *,
-    previous: Briefing | None = None,
-    since: str | None = None,
     changes: Sequence[Change] = (),
     generated: str | None = None,
 ) -> Briefing:
     """The briefing of ``story_ids`` (every story of ``stories`` when ``None``).
 
-    ``previous``: an earlier briefing (a stored snapshot); what differs from it becomes the
-    stories' changes. ``since``: an ISO date; values and facts first reported after it become
-    changes. ``changes``: changes already known (from ``FactIndex.add``), kept for their story.
+    ``changes``: what changed, as the store's change log recorded it when the documents arrived
+    (since the last briefing, or since a date: the caller chooses), each shown in its story.
     """
     lookup = _lookup(extractions)
     ids = list(stories.stories) if story_ids is None else list(story_ids)
-    old = {s.id: s for s in previous.stories} if previous else {}
     briefs = []
     for story_id in ids:
         story = stories.stories.get(story_id)
@@ -81,12 +77,7 @@ def brief(
         found = [lookup(d) for d in story.documents]
         docs = sorted((e for e in found if e is not None), key=_document_order)
         item = story_brief(story_id, docs, facts, timeline)
-        extra = [c for c in changes if c.story == story_id]
-        if story_id in old:
-            extra += diff(old[story_id], item)
-        if since:
-            extra += changes_since(item, since)
-        briefs.append(_with_changes(item, extra))
+        briefs.append(_with_changes(item, [c for c in changes if c.story == story_id]))
     result = Briefing(generated or datetime.now(UTC).isoformat(timespec="seconds"), tuple(briefs))
     found_problems = problems(result, {d.id: d for s in result.stories for d in s.documents})
     if found_problems:
@@ -235,81 +226,6 @@ def people(extractions: Iterable[Extraction], actors: Actors) -> list[Speaker]:
 
 
 # --- changes ---------------------------------------------------------------------------------
-
-
-def diff(before: StoryBrief, after: StoryBrief) -> list[Change]:
-    """What changed in a story between two briefings: facts, values, origins, statuses, events."""
-    old = {f.id: f for f in before.facts}
-    out: list[Change] = []
-    for fact in after.facts:
-        previous = old.get(fact.id)
-        if previous is None:
-            summary = {"label": fact.label, "status": fact.status}
-            sources = tuple(c for v in fact.values for c in v.sources)
-            out.append(Change("new_fact", after.id, fact.id, None, summary, sources))
-            continue
-        out.extend(_fact_diff(after.id, previous, fact))
-    known = {(t.date, t.text) for t in before.timeline}
-    for entry in after.timeline:
-        if (entry.date, entry.text) not in known:
-            after_json = {"date": entry.date, "text": entry.text}
-            out.append(Change("new_event", after.id, None, None, after_json, entry.sources))
-    return out
-
-
-def _fact_diff(story: str, before: Fact, after: Fact) -> list[Change]:
-    out: list[Change] = []
-    seen = {_reading(v) for v in before.values}
-    earlier = [compact(v) for v in before.values]
-    for value in after.values:
-        if _reading(value) not in seen:
-            out.append(Change("new_value", story, after.id, earlier, compact(value), value.sources))
-    for origin in after.origins:
-        if origin not in before.origins:
-            cites = tuple(c for v in after.values for c in v.sources if c.origin == origin)
-            out.append(Change("new_source", story, after.id, list(before.origins), origin, cites))
-    if before.status != after.status:
-        out.append(Change("status_changed", story, after.id, before.status, after.status))
-    return out
-
-
-def changes_since(story: StoryBrief, since: str) -> list[Change]:
-    """Facts and values first reported after ``since`` (by their citations' publication)."""
-    out: list[Change] = []
-    for fact in story.facts:
-        fresh = [v for v in fact.values if _first_reported(v) > since]
-        if not fresh:
-            continue
-        if len(fresh) == len(fact.values):
-            summary = {"label": fact.label, "status": fact.status}
-            sources = tuple(c for v in fresh for c in v.sources)
-            out.append(Change("new_fact", story.id, fact.id, None, summary, sources))
-            continue
-        earlier = [compact(v) for v in fact.values if v not in fresh]
-        for value in fresh:
-            out.append(
-                Change("new_value", story.id, fact.id, earlier, compact(value), value.sources)
-            )
-    for entry in story.timeline:
-        if min((c.published or "" for c in entry.sources), default="") > since:
-            after_json = {"date": entry.date, "text": entry.text}
-            out.append(Change("new_event", story.id, None, None, after_json, entry.sources))
-    return out
-
-
-def _first_reported(value: FactValue) -> str:
-    return min((c.published or "" for c in value.sources), default="")
-
-
-def _reading(value: FactValue) -> tuple[Any, ...]:
-    return (
-        value.value,
-        value.low,
-        value.high,
-        value.vague,
-        value.unit,
-        value.text if value.vague else "",
-    )
 
 
 def _with_changes(story: StoryBrief, changes: Sequence[Change]) -> StoryBrief:

@@ -1093,10 +1093,16 @@ class FactIndex:
     def _register(self, story: _Story, extraction: Extraction) -> str:
         """Note the document (origin, date) and its people; its publishing origin."""
         document = extraction.document
-        copies = {k: v["origin"] for k, v in story.documents.items()}
+        original = story.documents.get(document.duplicate_of or "")
+        # Only the original's origin is ever looked up: not a map of the whole story, which
+        # would cost every new document time in proportion to its story's size.
+        copies = (
+            {document.duplicate_of: original["origin"]}
+            if original is not None and document.duplicate_of
+            else {}
+        )
         publisher = publishing_origin(extraction, copies)
         published = document.published.value
-        original = story.documents.get(document.duplicate_of or "")
         if original is not None and original.get("published"):
             published = original["published"]
         story.documents[document.id] = {"origin": publisher, "published": published}
@@ -1113,6 +1119,7 @@ class FactIndex:
         document = extraction.document
         published = story.documents[document.id]["published"]
         seen: set[tuple[int, int]] = set()
+        counted: set[tuple[int, int]] = set()  # place mentions, each counted once
         for claims in _sentences(extraction.claims):
             claim_text, claim_start = claims[0].text, claims[0].start
             owned = _owned_quantities(claims)
@@ -1122,7 +1129,8 @@ class FactIndex:
                 p for p in extraction.places if claim_start <= p.start < claim_end
             ]
             places = sorted({(p.start, p.end): p for p in places}.values(), key=lambda p: p.start)
-            self._count_places(story, places)
+            self._count_places(story, [p for p in places if (p.start, p.end) not in counted])
+            counted.update((p.start, p.end) for p in places)
             classifier = _Classifier(claim_text, claim_start, places)
             for (quantity, claim), segment in zip(owned, segments(claim_text, spans), strict=True):
                 measure = classifier.classify(quantity, segment)
@@ -1478,6 +1486,13 @@ def _most_common(items: Iterable[str | None]) -> str | None:
 _THING_WORD = {"troops": "troops", "people": "people"}
 
 
+def _event_place(places: Mapping[str, int]) -> str | None:
+    """The place the story's documents name most; on a tie, the one named first in the story
+    (the lead names where it happened; a witness's street comes later)."""
+    order = {name: -n for n, name in enumerate(places)}
+    return max(places, key=lambda k: (places[k], order[k])) if places else None
+
+
 def _label(record: Mapping[str, Any], mentions: Sequence[Mapping[str, Any]], story: _Story) -> str:
     """A readable name: "North Korean troops in Kursk", "Missing (Greyhollow Dam)".
 
@@ -1518,7 +1533,7 @@ def _label(record: Mapping[str, Any], mentions: Sequence[Mapping[str, Any]], sto
     if qualifier:
         base = f"{qualifier} {noun} {state}"
     elif noun == "people":
-        event = max(story.places, key=lambda k: (story.places[k], k)) if story.places else None
+        event = _event_place(story.places)
         base = f"{state} ({event})" if event else state
     else:
         base = f"{noun} {state}"

@@ -426,6 +426,10 @@ class StoryIndex:
             return self._join(document.id, features, matches)
         return self._open(document.id, features, matches)
 
+    def size(self) -> int:
+        """Documents assigned so far (copies included)."""
+        return len(self._assigned)
+
     def story_of(self, document_id: str) -> str | None:
         """The id of the story a document belongs to now (after any merge), if assigned."""
         story = self._story_of(document_id)

@@ -3,12 +3,20 @@
 One transaction per document, so an ingest killed at any point leaves every document either
 fully stored (with its provenance) or absent, and re-running it stores the rest without
 duplicates. The schema is versioned with Alembic and upgraded when a store is opened.
+
+Several processes may share a store (two ingests and ``serve``). Every write goes through
+:meth:`Store._write`, which takes the store's write lock first (``BEGIN IMMEDIATE`` on SQLite,
+an advisory lock on PostgreSQL): a transaction that read before it wrote could otherwise fail
+at its first write with "database is locked" (SQLite cannot wait for a snapshot that went
+stale) or race another writer to the same sequence number or document.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -19,19 +27,29 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from newsledger.config import database_url
-from newsledger.model import Briefing, DateInfo, Document, Extraction, Provenance
+from newsledger.model import (
+    Briefing,
+    Change,
+    DateInfo,
+    Document,
+    Extraction,
+    LoggedChange,
+    Provenance,
+)
 from newsledger.store import extractions
 from newsledger.store.schema import (
     briefings,
+    changes,
     documents,
     provenance,
     reconcile_state,
     story_members,
 )
 
-__all__ = ["Store", "StoredSignature"]
+__all__ = ["Placed", "Store", "StoredSignature"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +69,10 @@ class Store:
     def __init__(self, db: str | None = None) -> None:
         self.url = database_url(db)
         self.engine = _engine(self.url)
-        with self.engine.begin() as connection:
+        # Under the write lock: the migrations run in one transaction (so a process killed
+        # half-way leaves the old schema, not some of the new tables) and two processes that
+        # open a new store at once do not both create it.
+        with self._write() as connection:
             _upgrade(connection)
 
     def close(self) -> None:
@@ -69,13 +90,19 @@ class Store:
         shingles: int,
         relinked: tuple[str, ...] = (),
         extraction: Extraction | None = None,
-    ) -> None:
+    ) -> bool:
         """Store a new document with what was extracted from it, in one transaction.
 
         Earlier copies' links move onto its origin. A crash leaves the document either whole
-        (body, provenance, claims) or absent, never half-written.
+        (body, provenance, claims) or absent, never half-written. False when another writer
+        stored the same document meanwhile (two ingests over one file): its provenance is
+        recorded then, as for any duplicate.
         """
-        with self.engine.begin() as connection:
+        with self._write() as connection:
+            stored = select(documents.c.id).where(documents.c.id == document.id)
+            if connection.execute(stored).first():
+                _record_provenance(connection, document.id, document.provenance)
+                return False
             seq = connection.execute(
                 select(func.coalesce(func.max(documents.c.seq), 0))
             ).scalar_one()
@@ -94,21 +121,12 @@ class Store:
                 )
             if extraction is not None:
                 extractions.save(connection, extraction)
+        return True
 
     def add_provenance(self, doc_id: str, source: Provenance) -> bool:
         """Record another input holding an article already stored; False when already recorded."""
-        with self.engine.begin() as connection:
-            exists = connection.execute(
-                select(provenance.c.id).where(
-                    provenance.c.document_id == doc_id,
-                    provenance.c.input == source.input,
-                    provenance.c.record == (source.record if source.record is not None else -1),
-                )
-            ).first()
-            if exists:
-                return False
-            _insert_provenance(connection, doc_id, source)
-            return True
+        with self._write() as connection:
+            return _record_provenance(connection, doc_id, source)
 
     def signatures(self) -> Iterator[StoredSignature]:
         query = select(
@@ -150,31 +168,20 @@ class Store:
         return [found[i] for i in ids if i in found]
 
     def get(self, doc_id: str) -> Document | None:
-        """A document by its id or an unambiguous prefix of it (as shown by ``documents``)."""
+        """A document by its id or an unambiguous prefix of it (as shown by ``documents``).
+
+        A whole id is looked up by the primary key first: SQLite cannot use the index for
+        ``LIKE 'prefix%'`` (case-insensitive by default), so a prefix lookup scans the table,
+        and the ledger reads every new document back this way (quadratic in the store size).
+        """
+        exact = select(documents).where(documents.c.id == doc_id)
         query = select(documents).where(documents.c.id.startswith(doc_id, autoescape=True)).limit(2)
         with self.engine.connect() as connection:
+            row = connection.execute(exact).mappings().first()
+            if row is not None:
+                return _document(connection, row)
             rows = connection.execute(query).mappings().all()
             return _document(connection, rows[0]) if len(rows) == 1 else None
-
-    def set_stories(self, members: dict[str, str], merged: dict[str, str] | None = None) -> None:
-        """Record each document's story and fold merged stories into the ones that absorbed them.
-
-        One transaction, so membership never shows a half-applied merge.
-        """
-        with self.engine.begin() as connection:
-            for old, new in (merged or {}).items():
-                connection.execute(
-                    update(story_members)
-                    .where(story_members.c.story_id == old)
-                    .values(story_id=new)
-                )
-            for doc_id, story_id in members.items():
-                connection.execute(
-                    delete(story_members).where(story_members.c.document_id == doc_id)
-                )
-                connection.execute(
-                    insert(story_members).values(document_id=doc_id, story_id=story_id)
-                )
 
     def stories(self) -> dict[str, list[str]]:
         """Story id -> its documents' ids, in ingest order."""
@@ -189,35 +196,103 @@ class Store:
                 found.setdefault(row.story_id, []).append(row.document_id)
         return found
 
-    def save_state(self, name: str, data: dict[str, Any], documents_seen: int) -> None:
-        """Keep an incremental index's state (plain JSON) for the next run."""
+    def save_state(
+        self,
+        name: str,
+        data: dict[str, Any],
+        documents_seen: int,
+        *,
+        placed: Sequence[Placed] = (),
+        found: Sequence[tuple[Document, Change]] = (),
+        replaces: str | None = None,
+    ) -> str | None:
+        """Keep an incremental index's state (plain JSON) for the next run, with what it did
+        since its last save: the documents ``placed`` in stories (in order) and the changes
+        ``found``, all in one transaction. After a crash the state, story membership and the
+        change log agree, so a resumed run places those documents again and logs them once.
+
+        ``replaces``: the version this state was built on (from :meth:`load_state`); when
+        another writer saved since, nothing is written and ``None`` comes back, so the caller
+        can adopt that state rather than overwrite it. Returns the new version.
+        """
+        version = datetime.now(UTC).isoformat(timespec="microseconds")
         row = {
             "data": json.dumps(data, separators=(",", ":")),
             "documents": documents_seen,
-            "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "saved_at": version,
         }
-        with self.engine.begin() as connection:
-            connection.execute(delete(reconcile_state).where(reconcile_state.c.name == name))
-            connection.execute(insert(reconcile_state).values(name=name, **row))
+        where = reconcile_state.c.name == name
+        try:
+            with self._write() as connection:
+                if replaces is None:
+                    connection.execute(insert(reconcile_state).values(name=name, **row))
+                else:
+                    current = where & (reconcile_state.c.saved_at == replaces)
+                    written = connection.execute(
+                        update(reconcile_state).where(current).values(**row)
+                    )
+                    if written.rowcount != 1:
+                        raise _Superseded
+                for step in placed:
+                    _place(connection, step)
+                if found:
+                    connection.execute(insert(changes), [_change_row(d, c) for d, c in found])
+        except (_Superseded, IntegrityError):
+            return None
+        return version
 
-    def load_state(self, name: str) -> dict[str, Any] | None:
-        query = select(reconcile_state.c.data).where(reconcile_state.c.name == name)
+    def load_state(self, name: str) -> tuple[dict[str, Any], str] | None:
+        """An index's saved state and its version, or ``None`` before the first save."""
+        query = select(reconcile_state.c.data, reconcile_state.c.saved_at).where(
+            reconcile_state.c.name == name
+        )
         with self.engine.connect() as connection:
-            found = connection.execute(query).scalar_one_or_none()
-        return None if found is None else dict(json.loads(found))
+            found = connection.execute(query).first()
+        return None if found is None else (dict(json.loads(found.data)), found.saved_at)
 
-    def save_briefing(self, briefing: Briefing) -> None:
-        """Keep what a briefing said, so the next one can say what changed since."""
+    def changes(
+        self,
+        after: int = 0,
+        since: str | None = None,
+        story: str | None = None,
+        through: int | None = None,
+    ) -> list[LoggedChange]:
+        """The change log in the order found: entries after sequence number ``after`` (up to
+        ``through``), brought by documents published after ``since`` (an ISO date), of one
+        ``story``."""
+        query = select(changes).where(changes.c.seq > after).order_by(changes.c.seq)
+        if through is not None:
+            query = query.where(changes.c.seq <= through)
+        if since is not None:
+            query = query.where(changes.c.published > since)
+        if story is not None:
+            query = query.where(changes.c.story == story)
+        with self.engine.connect() as connection:
+            return [_logged(row) for row in connection.execute(query)]
+
+    def last_change(self) -> int:
+        """The sequence number of the latest logged change (0 before the first)."""
+        with self.engine.connect() as connection:
+            found = connection.execute(select(func.max(changes.c.seq))).scalar_one_or_none()
+        return int(found or 0)
+
+    def save_briefing(self, briefing: Briefing, last_change: int) -> None:
+        """Keep a briefing as generated, and how far into the change log it reported, so the
+        next one says what changed since (the entries after ``last_change``)."""
         data = json.dumps(briefing.to_json(), ensure_ascii=False, separators=(",", ":"))
-        with self.engine.begin() as connection:
-            connection.execute(insert(briefings).values(generated=briefing.generated, data=data))
+        with self._write() as connection:
+            connection.execute(
+                insert(briefings).values(
+                    generated=briefing.generated, last_change=last_change, data=data
+                )
+            )
 
-    def latest_briefing(self) -> dict[str, Any] | None:
-        """The last stored briefing (its JSON), or ``None`` before the first."""
-        query = select(briefings.c.data).order_by(briefings.c.id.desc()).limit(1)
+    def briefed_through(self) -> int | None:
+        """The last change the latest briefing covered, or ``None`` before the first briefing."""
+        query = select(briefings.c.last_change).order_by(briefings.c.id.desc()).limit(1)
         with self.engine.connect() as connection:
-            found = connection.execute(query).scalar_one_or_none()
-        return None if found is None else dict(json.loads(found))
+            found = connection.execute(query).first()
+        return None if found is None else int(found.last_change or 0)
 
     def extraction(self, doc_id: str) -> Extraction | None:
         """A stored document with its entities, times, places and claims."""
@@ -226,6 +301,114 @@ class Store:
             return None
         with self.engine.connect() as connection:
             return extractions.load(connection, document)
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction that holds the store's write lock from its first statement.
+
+        Writers queue for the lock (SQLite waits up to its busy timeout, then the lock is asked
+        for again after a pause that doubles), so a busy store slows a writer down instead of
+        failing it. The lock is all a transaction waits for: once it is held, no statement of
+        the transaction can meet "database is locked".
+        """
+        delay = WRITE_RETRY_DELAY
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            with self.engine.connect() as connection:
+                transaction = connection.begin()
+                try:
+                    _take_write_lock(connection)
+                except OperationalError as exc:
+                    transaction.rollback()
+                    if attempt == WRITE_ATTEMPTS or not _locked(exc):
+                        raise
+                else:
+                    with transaction:
+                        yield connection
+                    return
+            time.sleep(delay)
+            delay = min(2 * delay, WRITE_RETRY_MAX_DELAY)
+
+
+#: Tries at the write lock (each waits up to the SQLite busy timeout of ``_engine``) and the
+#: pause before the second, doubled before each further one up to the maximum (seconds).
+WRITE_ATTEMPTS = 6
+WRITE_RETRY_DELAY = 0.1
+WRITE_RETRY_MAX_DELAY = 5.0
+#: The PostgreSQL advisory lock every write transaction takes (any constant; "nl" in ASCII).
+_PG_WRITE_LOCK = 0x6E6C
+
+
+def _take_write_lock(connection: Connection) -> None:
+    """Make the open transaction the store's only writer until it ends.
+
+    SQLite: the driver starts no transaction before a SELECT, so ``BEGIN IMMEDIATE`` here
+    starts it with the write lock taken. PostgreSQL: a transaction-scoped advisory lock, so
+    ``max(seq) + 1`` and "is this document stored?" stay true until the commit.
+    """
+    backend = connection.dialect.name
+    if backend == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif backend == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(_PG_WRITE_LOCK)))
+
+
+def _locked(error: OperationalError) -> bool:
+    """Whether SQLite gave up waiting for another writer (worth another try)."""
+    return "database is locked" in str(error.orig) or "database is busy" in str(error.orig)
+
+
+def _record_provenance(connection: Connection, doc_id: str, source: Provenance) -> bool:
+    """Add a provenance row unless this input (and record) is already recorded for the doc."""
+    exists = connection.execute(
+        select(provenance.c.id).where(
+            provenance.c.document_id == doc_id,
+            provenance.c.input == source.input,
+            provenance.c.record == (source.record if source.record is not None else -1),
+        )
+    ).first()
+    if exists:
+        return False
+    _insert_provenance(connection, doc_id, source)
+    return True
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One document put in its story, and the stories its arrival merged into that one."""
+
+    document: str
+    story: str
+    merged: tuple[str, ...] = ()
+
+
+def _place(connection: Connection, step: Placed) -> None:
+    for old in step.merged:
+        connection.execute(
+            update(story_members).where(story_members.c.story_id == old).values(story_id=step.story)
+        )
+    connection.execute(delete(story_members).where(story_members.c.document_id == step.document))
+    connection.execute(insert(story_members).values(document_id=step.document, story_id=step.story))
+
+
+class _Superseded(Exception):
+    """Another writer saved the state this one was built on."""
+
+
+def _change_row(document: Document, change: Change) -> dict[str, Any]:
+    return {
+        "recorded": datetime.now(UTC).isoformat(timespec="microseconds"),
+        "document_id": document.id,
+        "published": document.published.value,
+        "kind": change.kind,
+        "story": change.story,
+        "fact": change.fact,
+        "data": json.dumps(change.to_json(), ensure_ascii=False, separators=(",", ":")),
+    }
+
+
+def _logged(row: Any) -> LoggedChange:
+    change = Change.from_json(json.loads(row.data))
+    return LoggedChange(row.seq, row.recorded, row.document_id, row.published, change)
 
 
 def _engine(url: str) -> Engine:
@@ -247,11 +430,20 @@ def _engine(url: str) -> Engine:
     return engine
 
 
-def _upgrade(connection: Connection) -> None:
+def migrations(connection: Connection | None = None) -> Config:
+    """The Alembic configuration of the store's migrations, run on ``connection`` when given.
+
+    Shared with export/import (which revisions exist) and the schema fixture's generator
+    (upgrade a new store to an old revision), so there is one place that finds the scripts.
+    """
     config = Config()
     config.set_main_option("script_location", str(resources.files(__package__) / "migrations"))
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    return config
+
+
+def _upgrade(connection: Connection) -> None:
+    command.upgrade(migrations(connection), "head")
 
 
 def _document_row(document: Document) -> dict[str, Any]:

@@ -175,6 +175,31 @@ briefings = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("generated", String(32), nullable=False),
     Column("data", Text, nullable=False),
+    #: The change log's last entry this briefing reported; the next one starts after it.
+    Column("last_change", Integer),
+)
+
+
+#: Every change the ledger found, in the order found: what ``watch`` and ``changes`` report and
+#: what a briefing's "what changed" reads. Written with the reconcile state they came from, in
+#: one transaction, so a crash neither loses a change nor records one twice.
+changes = Table(
+    "changes",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("recorded", String(32), nullable=False),
+    Column(
+        "document_id",
+        String(64),
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        index=True,
+    ),
+    #: The publication date of the document that brought the change (``--since`` compares it).
+    Column("published", String(32), index=True),
+    Column("kind", String(16), nullable=False),
+    Column("story", String(64), nullable=False, index=True),
+    Column("fact", String(64)),
+    Column("data", Text, nullable=False),
 )
 
 

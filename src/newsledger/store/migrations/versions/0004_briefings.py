@@ -3,26 +3,29 @@
 Revision ID: 0004
 Revises: 0003
 
-Created from the definitions in ``schema.py`` as of this revision, as in 0002.
+The table is spelled out here as it was at this revision (0005 adds a column to it), rather than
+created from ``schema.py`` as in 0002.
 """
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
-
-from newsledger.store import schema
 
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-TABLES = ("briefings",)
-
 
 def upgrade() -> None:
-    schema.create_tables(op.get_bind(), TABLES)
+    op.create_table(
+        "briefings",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("generated", sa.String(32), nullable=False),
+        sa.Column("data", sa.Text, nullable=False),
+    )
 
 
 def downgrade() -> None:
-    schema.drop_tables(op.get_bind(), TABLES)
+    op.drop_table("briefings")
