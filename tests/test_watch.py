@@ -398,6 +398,18 @@ def _documents_in(db: Path) -> int:
         return 0
 
 
+def _watch_once(folder: Path, db: Path) -> subprocess.CompletedProcess[str]:
+    """``newsledger watch FOLDER --once --json``, which must succeed."""
+    done = subprocess.run(
+        [*CLI, "watch", str(folder), "--db", str(db), "--once", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def _passes(output: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
@@ -411,13 +423,7 @@ def test_watch_killed_mid_pass_resumes_without_reporting_old_changes(
     point falls while they are placed in stories (or just after the pass)."""
     folder, db = tmp_path / "inbox", tmp_path / "ledger.db"
     release(folder, RELEASES[0])
-    first = subprocess.run(
-        [*CLI, "watch", str(folder), "--db", str(db), "--once", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert first.returncode == 0, first.stderr
+    first = _watch_once(folder, db)
     reported = [c["seq"] for p in _passes(first.stdout) for c in p["changes"]]  # type: ignore[attr-defined]
     assert reported == _changes_in(db)
     before = _documents_in(db)
@@ -434,13 +440,7 @@ def test_watch_killed_mid_pass_resumes_without_reporting_old_changes(
     process.send_signal(signal.SIGKILL)
     killed_out, _ = process.communicate(timeout=30)
     reported += [c["seq"] for p in _passes(killed_out.decode()) for c in p["changes"]]  # type: ignore[attr-defined]
-    resumed = subprocess.run(
-        [*CLI, "watch", str(folder), "--db", str(db), "--once", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert resumed.returncode == 0, resumed.stderr
+    resumed = _watch_once(folder, db)
     again = [c["seq"] for p in _passes(resumed.stdout) for c in p["changes"]]  # type: ignore[attr-defined]
     assert not set(again) & set(reported), "an old change was reported again"
     assert reported + again == _changes_in(db)
@@ -468,13 +468,7 @@ def test_watch_stops_cleanly_on_sigterm_and_the_next_pass_finishes(tmp_path: Pat
     assert "Traceback" not in stderr
     passes = _passes(stdout)
     assert passes and all("changes" in p for p in passes)
-    finish = subprocess.run(
-        [*CLI, "watch", str(folder), "--db", str(db), "--once", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert finish.returncode == 0, finish.stderr
+    finish = _watch_once(folder, db)
     assert _documents_in(db) == len(released)
     seqs = [c["seq"] for p in passes + _passes(finish.stdout) for c in p["changes"]]  # type: ignore[attr-defined]
     assert seqs == _changes_in(db)

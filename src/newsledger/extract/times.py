@@ -631,9 +631,11 @@ def _ranges(text: str, ctx: _Ctx) -> Value | None:
     since = _SINCE.fullmatch(text)
     if since:
         inner = _apply(since["x"], ctx)
-        if inner is None:
+        end = ctx.anchor_text()
+        # "since" a date after the article's own runs backwards: left unresolved, not inverted
+        if inner is None or _range_start(inner[0])[: len(end)] > end:
             return None
-        return f"{_range_start(inner[0])}/{ctx.anchor_text()}", "range"
+        return f"{_range_start(inner[0])}/{end}", "range"
     for pattern in (_BETWEEN, _DASH):
         m = pattern.fullmatch(text)
         if m:
