@@ -450,7 +450,12 @@ def test_watch_killed_mid_pass_resumes_without_reporting_old_changes(
 
 
 @pytest.mark.slow
-def test_watch_stops_cleanly_on_sigterm_and_the_next_pass_finishes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ctrl_c", [False, True], ids=["sigterm", "ctrl-c-to-the-group"])
+def test_watch_stops_cleanly_on_sigterm_and_the_next_pass_finishes(
+    tmp_path: Path, ctrl_c: bool
+) -> None:
+    """SIGTERM to the process, or SIGINT to its whole process group as a terminal's Ctrl-C
+    sends it: the pass in hand is finished and the command exits 0."""
     folder, db = tmp_path / "inbox", tmp_path / "ledger.db"
     released = release(folder, RELEASES[0] + RELEASES[1])
     process = subprocess.Popen(
@@ -458,11 +463,15 @@ def test_watch_stops_cleanly_on_sigterm_and_the_next_pass_finishes(tmp_path: Pat
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 240
     while _documents_in(db) < 1 and time.monotonic() < deadline:
         time.sleep(0.05)
-    process.send_signal(signal.SIGTERM)
+    if ctrl_c:
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Sequence
 from multiprocessing.pool import Pool
 
@@ -27,6 +28,13 @@ def extract_batch(documents: Sequence[Document]) -> list[Extraction]:
     from newsledger.extract.claims import extract_many
 
     return list(extract_many(documents))
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches the whole process group: the parent decides (``watch`` finishes the
+    window in hand, ``ingest`` stops), so a worker never dies mid-task and leaves ``map``
+    waiting for a result that cannot come."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class LocalEngine(ClosingEngine):
@@ -60,7 +68,7 @@ class LocalEngine(ClosingEngine):
     def _started(self) -> Pool:
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
-            self._pool = context.Pool(self.workers)
+            self._pool = context.Pool(self.workers, initializer=_ignore_interrupts)
         return self._pool
 
     def close(self) -> None:

@@ -225,7 +225,10 @@ class Store:
         try:
             with self._write() as connection:
                 if replaces is None:
-                    connection.execute(insert(reconcile_state).values(name=name, **row))
+                    try:
+                        connection.execute(insert(reconcile_state).values(name=name, **row))
+                    except IntegrityError:  # another writer's first save came first
+                        raise _Superseded from None
                 else:
                     current = where & (reconcile_state.c.saved_at == replaces)
                     written = connection.execute(
@@ -237,7 +240,7 @@ class Store:
                     _place(connection, step)
                 if found:
                     connection.execute(insert(changes), [_change_row(d, c) for d, c in found])
-        except (_Superseded, IntegrityError):
+        except _Superseded:
             return None
         return version
 
