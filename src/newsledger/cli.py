@@ -6,11 +6,11 @@ import json
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -399,6 +399,25 @@ def _rows_progress(verb: str, disable: bool) -> Iterator[transfer.Progress]:
         yield lambda done, total: progress.update(task, completed=done, total=total)
 
 
+_R = TypeVar("_R")
+
+
+def _transfer(
+    db: str | None, verb: str, as_json: bool, work: Callable[[Store, transfer.Progress], _R]
+) -> _R:
+    """Run an export or import on the store with a progress bar; a damaged or unwritable file
+    is named in red and exits 1."""
+    store = _open_store(db)
+    try:
+        with _rows_progress(verb, as_json) as progress:
+            return work(store, progress)
+    except transfer.TransferError as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+    finally:
+        store.close()
+
+
 @app.command("export")
 def export_command(out_file: ExportFile, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Write the whole store to one file: documents, claims, stories, facts, briefings, changes.
@@ -406,15 +425,9 @@ def export_command(out_file: ExportFile, db: DbOption = None, as_json: JsonOptio
     `newsledger import` reads it into another store (SQLite or PostgreSQL, this version or a
     later one). Exit 1 when the file cannot be written.
     """
-    store = _open_store(db)
-    try:
-        with _rows_progress("export", as_json) as progress:
-            report = transfer.export_store(store, out_file, progress)
-    except transfer.TransferError as exc:
-        console.print(str(exc), style="red", markup=False, highlight=False)
-        raise typer.Exit(1) from exc
-    finally:
-        store.close()
+    report = _transfer(
+        db, "export", as_json, lambda store, rows: transfer.export_store(store, out_file, rows)
+    )
     if as_json:
         out.print_json(json.dumps(report.to_json()))
         return
@@ -435,16 +448,13 @@ def import_command(in_file: ImportFile, db: DbOption = None, as_json: JsonOption
     a merged store's stories cover the imported documents). One transaction: a damaged file
     changes nothing (exit 1, naming the line).
     """
-    store = _open_store(db)
-    try:
-        with _rows_progress("import", as_json) as progress:
-            report = transfer.import_store(store, in_file, progress)
+
+    def work(store: Store, rows: transfer.Progress) -> transfer.ImportReport:
+        report = transfer.import_store(store, in_file, rows)
         pipeline.Ledger(store).save()
-    except transfer.TransferError as exc:
-        console.print(str(exc), style="red", markup=False, highlight=False)
-        raise typer.Exit(1) from exc
-    finally:
-        store.close()
+        return report
+
+    report = _transfer(db, "import", as_json, work)
     if as_json:
         out.print_json(json.dumps(report.to_json()))
         return
