@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from functools import partial
+from html import escape as escape_html
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -384,7 +385,8 @@ def test_stories_list_shows_the_dam_story_with_its_documents(
     assert '<td class="number documents">11</td>' in row
     assert "2025-03-10 to 2025-03-19" in row
     assert "Brightwater Times" in row and "Eastport Chronicle" in row
-    assert "New value — Missing: at least 40 → as many as 120" in row
+    # the latest change is the change log's newest for the story: the coroner's count of 21
+    assert "New event: " in row and "toll rose to 21" in row
     # the dam story comes first (most documents), and the hostile title is shown as text
     assert html.index(ids["dam"]) < html.index(ids["hostile"])
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -1238,3 +1240,29 @@ def test_real_briefing_every_linked_page_answers(
 ) -> None:
     seen = crawl(real_client, ["/", f"/documents/{ids['hostile_doc']}"])
     assert sum(url.startswith("/facts/") for url in seen) > 10
+
+
+def test_stories_list_shows_the_newest_logged_change_even_after_a_briefing(
+    store_db: str, ids: dict[str, str], tmp_path: Path
+) -> None:
+    """A briefing marks every change so far as reported; the list still says what last
+    changed in each story, from the change log that ``watch`` and ``changes`` read."""
+    from newsledger.report.view import change_text
+
+    copy = tmp_path / "briefed.db"
+    with sqlite3.connect(store_db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    store = Store(str(copy))
+    try:
+        briefing = pipeline.build_briefing(store)
+        store.save_briefing(briefing, store.last_change())
+        assert all(not s.changes for s in pipeline.build_briefing(store).stories)
+        newest = store.latest_changes()[ids["dam"]]
+        labels = {f.id: f.label for s in briefing.stories for f in s.facts}
+        expected = change_text(newest.change, labels)
+    finally:
+        store.close()
+    with TestClient(create_app(str(copy)), base_url=LOCAL) as client:
+        html = get_ok(client, "/").text
+    row = html[html.index(f'id="story-{ids["dam"]}"') :].split("</tr>")[0]
+    assert expected and escape_html(expected) in row

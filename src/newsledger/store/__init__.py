@@ -273,6 +273,21 @@ class Store:
         with self.engine.connect() as connection:
             return [_logged(row) for row in connection.execute(query)]
 
+    def latest_changes(self) -> dict[str, LoggedChange]:
+        """The newest logged change of each story, under the story its document is in now
+        (a story that absorbed another shows the newer of the two)."""
+        newest = (
+            select(story_members.c.story_id, func.max(changes.c.seq).label("seq"))
+            .join(story_members, story_members.c.document_id == changes.c.document_id)
+            .group_by(story_members.c.story_id)
+            .subquery()
+        )
+        query = select(newest.c.story_id.label("current"), changes).join(
+            changes, changes.c.seq == newest.c.seq
+        )
+        with self.engine.connect() as connection:
+            return {row.current: _logged(row) for row in connection.execute(query)}
+
     def last_change(self) -> int:
         """The sequence number of the latest logged change (0 before the first)."""
         with self.engine.connect() as connection:

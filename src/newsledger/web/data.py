@@ -49,6 +49,7 @@ from newsledger.report.view import (
     Listing,
     StoryView,
     build,
+    change_text,
     changes_listing,
     fact_listing,
     people_listing,
@@ -429,15 +430,24 @@ class Ledger:
         ]
 
     def _briefed_titles(self, version: Version) -> dict[str, tuple[str, str | None]]:
-        """Story id -> (title, latest change) from the whole briefing, when there is one."""
+        """Story id -> (title, latest change) from the whole briefing, when there is one; the
+        latest change is the newest in the change log (what ``watch`` last reported), whatever
+        the last briefing already showed."""
         if self._builder() is None or version.documents == 0:
             return {}
         full = self._briefing(None, version)
         if full is None:
             return {}
         view = self._cache.get(("view", None, version), lambda: build(full, with_plots=False))
+        logged = self._cache.get(("latest changes", version), self.store.latest_changes)
+        labels = {f.id: f.label for s in full.stories for f in s.facts}
         return {
-            brief.id: (story.title, story.latest_change)
+            brief.id: (
+                story.title,
+                change_text(logged[brief.id].change, labels)
+                if brief.id in logged
+                else story.latest_change,
+            )
             for brief, story in zip(full.stories, view.stories, strict=True)
         }
 
