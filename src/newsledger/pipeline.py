@@ -110,6 +110,8 @@ class Ledger:
         has not seen in memory only, and leaves saving to the writers."""
         self.store = store
         self.writes = writes
+        #: Changes this ledger logged (an adopted state's changes were logged by its writer).
+        self.logged = 0
         self._load()
 
     def _load(self) -> None:
@@ -123,9 +125,6 @@ class Ledger:
         self.placed: list[Placed] = []
         self.found: list[tuple[Document, Change]] = []
         self.catch_up()
-
-    #: Changes this ledger logged (adopted states' changes were logged by their writers).
-    logged = 0
 
     def catch_up(self) -> None:
         dated = self.store.document_dates()
