@@ -98,6 +98,17 @@ class Document:
             "provenance": asdict(self.provenance),
         }
 
+    def summary(self) -> dict[str, Any]:
+        """A document as a briefing or a ``watch`` pass lists it: which one, from where, when."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "published": self.published.value,
+            "url": self.url,
+            "path": self.path,
+        }
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -465,10 +476,7 @@ class StoryBrief:
         return {
             "id": self.id,
             "title": self.title,
-            "documents": [
-                {k: d.to_json()[k] for k in ("id", "title", "outlet", "published", "url", "path")}
-                for d in self.documents
-            ],
+            "documents": [d.summary() for d in self.documents],
             "facts": [f.to_json() for f in self.facts],
             "timeline": [t.to_json() for t in self.timeline],
             "people": [p.to_json() for p in self.people],

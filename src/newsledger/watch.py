@@ -49,23 +49,12 @@ class PassReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "new_documents": [_document_summary(d) for d in self.new_documents],
+            "new_documents": [d.summary() for d in self.new_documents],
             "changes": [c.to_json() for c in self.changes],
             "failures": [f.to_json() for f in self.failures],
             "unchanged": self.unchanged,
             "stopped": self.stopped,
         }
-
-
-def _document_summary(document: Document) -> dict[str, Any]:
-    return {
-        "id": document.id,
-        "title": document.title,
-        "outlet": document.outlet,
-        "published": document.published.value,
-        "url": document.url,
-        "path": document.path,
-    }
 
 
 @dataclass
