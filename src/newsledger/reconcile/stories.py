@@ -204,12 +204,29 @@ def blank_names(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 
 def name_spans(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
-    """Where the names occur in a text that has no entity offsets of its own (the headline)."""
+    """Where the names occur as whole words in a text that has no entity offsets of its own
+    (the headline). A plain search, not a regex per name: every document brings names never
+    seen before, and compiling a pattern for each was a sixth of the time spent placing one."""
     spans = []
-    for name in names:
-        for match in re.finditer(r"\b" + re.escape(name) + r"\b", text):
-            spans.append(match.span())
+    for name in filter(None, names):
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if _boundary(text, at) and _boundary(text, end):
+                spans.append((at, end))
+                at = text.find(name, end)
+            else:
+                at = text.find(name, at + 1)
     return spans
+
+
+def _boundary(text: str, at: int) -> bool:
+    """Whether ``at`` is a word boundary (``\\b``): a word character on one side only."""
+
+    def word(i: int) -> bool:
+        return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+
+    return word(at - 1) != word(at)
 
 
 def document_terms(
@@ -344,7 +361,18 @@ class Story:
         self.last = iso if self.last is None else max(self.last, iso)
 
     def to_state(self) -> dict[str, Any]:
-        return asdict(self)
+        """Shallow copies of the fields: ``asdict`` deep-copies every term weight, which made
+        saving the state the costliest step of placing a few hundred documents."""
+        return {
+            "id": self.id,
+            "number": self.number,
+            "documents": list(self.documents),
+            "size": self.size,
+            "terms": dict(self.terms),
+            "entities": dict(self.entities),
+            "first": self.first,
+            "last": self.last,
+        }
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> Story:
