@@ -39,6 +39,7 @@ from newsledger.config import Limits
 from newsledger.errors import InputError
 from newsledger.ingest import budget, chrome, expand, html, read_bytes, read_one
 from newsledger.model import Document, Extraction, Failure
+from newsledger.scale import ClosingEngine
 from newsledger.store import Store
 
 #: The bound on the peak memory of the whole hostile batch through the CLI.
@@ -60,7 +61,7 @@ def inputs(tmp_path: Path) -> Iterator[Inputs]:
     restore_permissions(made)
 
 
-class ShallowEngine:
+class ShallowEngine(ClosingEngine):
     """The extract stage stood in for: each document with nothing extracted.
 
     The pipeline tests here are about reading, failing and storing; spaCy would only add its

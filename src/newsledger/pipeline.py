@@ -15,7 +15,7 @@ from newsledger.config import Limits
 from newsledger.ingest import Download, read, read_one
 from newsledger.ingest.dedup import NearDuplicates, Signature, signature
 from newsledger.model import Briefing, Change, Document, Extraction, Failure, LoggedChange
-from newsledger.scale import Engine
+from newsledger.scale import Engine, Pending
 from newsledger.scale.local import LocalEngine
 from newsledger.store import Placed, Store
 
@@ -90,8 +90,10 @@ RECONCILE_STATE = "reconcile"
 #: Documents placed between two saves of the reconcile state, at least; a large state is saved
 #: after a tenth of its documents again were placed, since each save writes the whole state: the
 #: cost of saving stays proportional to the documents placed. After a crash the state is caught
-#: up from the stored documents, so a save is only a shortcut.
+#: up from the stored documents, so a save is only a shortcut, and a catch-up shorter than
+#: ``SAVE_SECONDS`` is saved once, at its end (ingest and watch always save when done).
 SAVE_EVERY = 25
+SAVE_SECONDS = 10.0
 
 
 class Ledger:
@@ -124,6 +126,7 @@ class Ledger:
         #: written with the state that includes them.
         self.placed: list[Placed] = []
         self.found: list[tuple[Document, Change]] = []
+        self._saved = time.monotonic()
         self.catch_up()
 
     def catch_up(self) -> None:
@@ -144,9 +147,13 @@ class Ledger:
         document = extraction.document
         self.placed.append(Placed(document.id, placement.story_id, placement.merged))
         self.found.extend((document, c) for c in placement.changes)
-        if self.writes and len(self.placed) >= max(SAVE_EVERY, self.reconciler.size() // 10):
+        if self.writes and self._save_due():
             self.save()
         return placement.story_id
+
+    def _save_due(self) -> bool:
+        enough = len(self.placed) >= max(SAVE_EVERY, self.reconciler.size() // 10)
+        return enough and time.monotonic() - self._saved >= SAVE_SECONDS
 
     def save(self) -> None:
         """Write the state with what was placed since the last save; on a conflict with another
@@ -168,6 +175,7 @@ class Ledger:
             self.version = version
             self.logged += len(self.found)
             self.placed, self.found = [], []
+        self._saved = time.monotonic()
 
     def brief(
         self, story: str | None = None, since: str | None = None, through: int | None = None
@@ -223,22 +231,63 @@ def build_briefing(
 _Window = list[tuple[Document, Signature, tuple[str, ...]]]
 
 
-def _flush(store: Store, engine: Engine, window: _Window, report: IngestReport) -> None:
-    """Extract the window's documents, then store each with its extraction (own transaction)."""
-    with report.timing("extract"):
-        extractions = engine.map([document for document, _, _ in window])
-    with report.timing("store"):
-        for extraction, (_, sig, relinked) in zip(extractions, window, strict=True):
-            document = extraction.document
-            if not store.add(document, sig.to_bytes(), sig.shingles, relinked, extraction):
-                report.duplicate += 1  # another ingest stored it since ``has`` said no
-                continue
-            report.ingested += 1
-            report.failures += _unextracted(extraction)
-            report.stored.append(document)
-            report.words += len(document.body.split())
-            report.near_duplicate += bool(document.duplicate_of or relinked)
-    window.clear()
+class _Windows:
+    """New documents on their way through extraction into the store, in input order.
+
+    One window fills while the one before it is extracted; handing the full window to the
+    engine comes first, writing the previous one's results second, so the workers parse while
+    this process reads, links and writes. At most two windows are in hand: memory stays flat,
+    and a crash loses no more than they hold (a re-run stores them).
+    """
+
+    def __init__(self, store: Store, engine: Engine, report: IngestReport) -> None:
+        self.store, self.engine, self.report = store, engine, report
+        self.filling: _Window = []
+        self.submitted: tuple[_Window, Pending] | None = None
+
+    def holds(self, doc_id: str) -> bool:
+        """Whether a document with this id is read but not yet stored."""
+        waiting = self.submitted[0] if self.submitted else []
+        return any(document.id == doc_id for document, _, _ in self.filling + waiting)
+
+    def add(self, item: tuple[Document, Signature, tuple[str, ...]]) -> None:
+        self.filling.append(item)
+        if len(self.filling) >= self.engine.window:
+            self.hand_over()
+
+    def hand_over(self) -> None:
+        """Submit the filling window, then write the one submitted before it."""
+        previous = self.submitted
+        self.submitted = None
+        if self.filling:
+            documents = [document for document, _, _ in self.filling]
+            self.submitted = (self.filling, self.engine.submit(documents))
+            self.filling = []
+        if previous is not None:
+            self._write(*previous)
+
+    def drain(self) -> None:
+        """Write everything in hand."""
+        self.hand_over()
+        self.hand_over()
+
+    def _write(self, window: _Window, pending: Pending) -> None:
+        """Store each document with its extraction (own transaction)."""
+        report = self.report
+        with report.timing("extract"):
+            extractions = pending()
+        with report.timing("store"):
+            for extraction, (_, sig, relinked) in zip(extractions, window, strict=True):
+                document = extraction.document
+                added = self.store.add(document, sig.to_bytes(), sig.shingles, relinked, extraction)
+                if not added:
+                    report.duplicate += 1  # another ingest stored it since ``has`` said no
+                    continue
+                report.ingested += 1
+                report.failures += _unextracted(extraction)
+                report.stored.append(document)
+                report.words += len(document.body.split())
+                report.near_duplicate += bool(document.duplicate_of or relinked)
 
 
 def _unextracted(extraction: Extraction) -> list[Failure]:
@@ -267,14 +316,14 @@ def ingest(
     new documents, in worker processes when ``workers`` > 1 (``None``: one per core), or on the
     ``engine`` given (a Dask cluster), which the caller then owns and closes. Each
     document is stored with everything extracted from it in its own transaction, so a crash
-    loses at most the window in hand, and a re-run stores it.
+    loses at most the two windows in hand (:class:`_Windows`), and a re-run stores them.
     """
     report = IngestReport()
     index = load_index(store)
     ledger = Ledger(store)
-    window: _Window = []
     own = engine is None
     engine = engine or LocalEngine(workers, batch_size)
+    windows = _Windows(store, engine, report)
     try:
         for item in inputs:
             for result in _timed(read_one(item, limits), report):
@@ -284,21 +333,20 @@ def ingest(
                 if isinstance(result, Failure):
                     report.failures.append(result)
                     continue
-                if any(document.id == result.id for document, _, _ in window):
-                    _flush(store, engine, window, report)  # a copy inside the window: store first
+                if windows.holds(result.id):
+                    windows.drain()  # a copy of a document in hand: store that one first
                 if store.has(result.id):
                     store.add_provenance(result.id, result.provenance)
                     report.duplicate += 1
                     continue
                 with report.timing("link"):
-                    window.append(link(index, result))
-                if len(window) >= engine.window:
-                    _flush(store, engine, window, report)
+                    linked = link(index, result)
+                windows.add(linked)
             if report.stopped:
                 break
             if done:
                 done(item)
-        _flush(store, engine, window, report)
+        windows.drain()
     finally:
         if own:
             engine.close()

@@ -2,18 +2,22 @@
 
 Both engines have the same small interface (:class:`Engine`), so the pipeline does not know which
 one runs: it hands over windows of documents and writes what comes back, in order, as the single
-writer to the store.
+writer to the store. A window is submitted before the previous one is written, so the workers
+parse the next window while the writer reads, links and stores (``submit``); an engine that
+runs in the caller's process extracts when the result is asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Literal, Protocol, Self
 
 from newsledger.model import Document, Extraction
 
 EngineName = Literal["local", "dask"]
+#: Extractions on their way: called, it waits for them and returns them in the order submitted.
+Pending = Callable[[], list[Extraction]]
 
 
 class Engine(Protocol):
@@ -24,11 +28,22 @@ class Engine(Protocol):
 
     def map(self, documents: Sequence[Document]) -> list[Extraction]: ...
 
+    def submit(self, documents: Sequence[Document]) -> Pending: ...
+
     def close(self) -> None: ...
 
 
 class ClosingEngine:
     """``with`` support for engines: closed on the way out, aborted first on an error."""
+
+    def map(self, documents: Sequence[Document]) -> list[Extraction]:
+        """The extraction of each document, in the order given."""
+        return self.submit(documents)()
+
+    def submit(self, documents: Sequence[Document]) -> Pending:
+        """Start extracting; by default nothing starts before the result is asked for."""
+        window = list(documents)
+        return lambda: self.map(window)
 
     def close(self) -> None:
         raise NotImplementedError

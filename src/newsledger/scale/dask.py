@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from newsledger.model import Document, Extraction
-from newsledger.scale import ClosingEngine
+from newsledger.model import Document
+from newsledger.scale import ClosingEngine, Pending
 from newsledger.scale.local import default_workers, extract_batch
 
 
@@ -45,14 +45,14 @@ class DaskEngine(ClosingEngine):
     def window(self) -> int:
         return self.workers * self.batch_size * 4
 
-    def map(self, documents: Sequence[Document]) -> list[Extraction]:
-        """The extraction of each document, in the order given."""
+    def submit(self, documents: Sequence[Document]) -> Pending:
+        """Send the documents to the cluster in batches; the result gathers them in order."""
         batches = [
             list(documents[i : i + self.batch_size])
             for i in range(0, len(documents), self.batch_size)
         ]
         futures = self.client.map(extract_batch, batches, pure=False)
-        return [extraction for batch in self.client.gather(futures) for extraction in batch]
+        return lambda: [extraction for batch in self.client.gather(futures) for extraction in batch]
 
     def close(self) -> None:
         self.client.close()

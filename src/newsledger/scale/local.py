@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from multiprocessing.pool import Pool
 
 from newsledger.model import Document, Extraction
-from newsledger.scale import ClosingEngine
+from newsledger.scale import ClosingEngine, Pending
 
 
 def default_workers() -> int:
@@ -55,15 +55,16 @@ class LocalEngine(ClosingEngine):
         """How many documents are extracted between two writes: a few batches per worker."""
         return self.workers * self.batch_size * 4
 
-    def map(self, documents: Sequence[Document]) -> list[Extraction]:
-        """The extraction of each document, in the order given."""
+    def submit(self, documents: Sequence[Document]) -> Pending:
+        """Hand the documents to the pool in batches; in this process, extract when asked."""
         if self.workers == 1 or len(documents) < 2 * self.batch_size:
-            return extract_batch(documents)
+            window = list(documents)
+            return lambda: extract_batch(window)
         batches = [
             documents[i : i + self.batch_size] for i in range(0, len(documents), self.batch_size)
         ]
-        results = self._started().map(extract_batch, batches, chunksize=1)
-        return [extraction for batch in results for extraction in batch]
+        results = self._started().map_async(extract_batch, batches, chunksize=1)
+        return lambda: [extraction for batch in results.get() for extraction in batch]
 
     def _started(self) -> Pool:
         if self._pool is None:
