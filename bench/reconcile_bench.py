@@ -20,14 +20,15 @@ JSON and saved back, as ``ingest`` of one new file pays it.
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from newsledger.model import DateInfo, Extraction, Quantity
+from newsledger.pipeline import gc_paused
 from newsledger.reconcile import Reconciler
+from newsledger.store import decode_state, encode_state
 
 #: Days between two passes over the pool: past the story index's window (120 days), so a pass
 #: opens its own stories rather than growing the last pass's for ever.
@@ -112,12 +113,15 @@ def story_sizes(reconciler: Reconciler) -> tuple[int, int]:
 def one_more(reconciler: Reconciler, extraction: Extraction) -> dict[str, float]:
     """One more document with the state loaded from JSON and saved back, and the add alone;
     and what one save of the state costs (``ingest`` saves it every ``SAVE_EVERY`` documents)."""
-    save, state_text = timed(lambda: json.dumps(reconciler.to_state(), separators=(",", ":")))
+    with gc_paused():
+        save, state_text = timed(lambda: encode_state(reconciler.to_state()))
 
     def incremental() -> None:
-        again = Reconciler(json.loads(state_text))
+        with gc_paused():  # as the ledger loads and saves it
+            again = Reconciler(decode_state(state_text))
         again.add(extraction)
-        json.dumps(again.to_state(), separators=(",", ":"))
+        with gc_paused():
+            encode_state(again.to_state())
 
     step, _ = timed(incremental)
     add_only, _ = timed(lambda: reconciler.add(extraction))

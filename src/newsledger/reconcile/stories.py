@@ -377,12 +377,12 @@ class Story:
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> Story:
         return cls(
-            id=str(state["id"]),
-            number=int(state["number"]),
-            documents=[str(d) for d in state["documents"]],
-            size=int(state["size"]),
-            terms={str(k): float(v) for k, v in state["terms"].items()},
-            entities={str(k): int(v) for k, v in state["entities"].items()},
+            id=state["id"],
+            number=state["number"],
+            documents=list(state["documents"]),
+            size=state["size"],
+            terms=dict(state["terms"]),
+            entities=dict(state["entities"]),
             first=state["first"],
             last=state["last"],
         )
@@ -502,17 +502,14 @@ class StoryIndex:
             settings = StorySettings(**{k: v for k, v in state["settings"].items() if k in known})
         index = cls(settings)
         index._documents = int(state["documents"])
-        index._term_df = {str(k): int(v) for k, v in state["term_df"].items()}
-        index._entity_df = {str(k): int(v) for k, v in state["entity_df"].items()}
+        index._term_df = dict(state["term_df"])  # JSON's own types: no conversion per entry
+        index._entity_df = dict(state["entity_df"])
         for item in state["stories"]:
             story = Story.from_state(item)
             index.stories[story.id] = story
             index._by_number[story.number] = story
-        index._postings = {
-            str(k): dict.fromkeys(int(n) for n in numbers)
-            for k, numbers in state["postings"].items()
-        }
-        index._assigned = {str(k): int(v) for k, v in state["assigned"].items()}
+        index._postings = {k: dict.fromkeys(numbers) for k, numbers in state["postings"].items()}
+        index._assigned = dict(state["assigned"])
         index._aliases = {int(k): int(v) for k, v in state["aliases"].items()}
         return index
 

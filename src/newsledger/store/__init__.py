@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
@@ -49,7 +50,16 @@ from newsledger.store.schema import (
     story_members,
 )
 
-__all__ = ["Placed", "Store", "StoredSignature"]
+__all__ = ["Placed", "Store", "StoredSignature", "decode_state", "encode_state"]
+
+
+def encode_state(data: dict[str, Any]) -> str:
+    """An index's state as the JSON text the store keeps (see :meth:`Store.save_state`)."""
+    return orjson.dumps(data).decode("utf-8")
+
+
+def decode_state(text: str | bytes) -> dict[str, Any]:
+    return dict(orjson.loads(text))
 
 
 @dataclass(frozen=True)
@@ -214,10 +224,14 @@ class Store:
         ``replaces``: the version this state was built on (from :meth:`load_state`); when
         another writer saved since, nothing is written and ``None`` comes back, so the caller
         can adopt that state rather than overwrite it. Returns the new version.
+
+        The state is written and read with orjson: every ingest and watch pass loads and saves
+        it whole, and at 5,000 documents (22 MB) the standard library's encoder and decoder
+        took most of the cost of adding one more document.
         """
         version = datetime.now(UTC).isoformat(timespec="microseconds")
         row = {
-            "data": json.dumps(data, separators=(",", ":")),
+            "data": encode_state(data),
             "documents": documents_seen,
             "saved_at": version,
         }
@@ -251,7 +265,7 @@ class Store:
         )
         with self.engine.connect() as connection:
             found = connection.execute(query).first()
-        return None if found is None else (dict(json.loads(found.data)), found.saved_at)
+        return None if found is None else (decode_state(found.data), found.saved_at)
 
     def changes(
         self,
