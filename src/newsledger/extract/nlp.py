@@ -6,6 +6,7 @@ so ``token.idx`` and ``span.start_char`` are body offsets and need no mapping.
 
 from __future__ import annotations
 
+import gc
 import os
 from functools import lru_cache
 from typing import Any
@@ -77,6 +78,10 @@ def get_nlp() -> Language:
         tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     nlp.add_pipe("newsledger_line_breaks", before="parser")
     add_entity_ruler(nlp)
+    # The model's objects (and the gazetteers just loaded) live as long as the process: moved
+    # out of the collector's reach, each full collection during parsing no longer walks them
+    # (about 4% of extraction time on the benchmark corpus).
+    gc.freeze()
     return nlp
 
 
