@@ -10,6 +10,7 @@ newsledger installed), then pass ``--engine dask --scheduler tcp://SCHEDULER:878
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,6 +38,10 @@ class DaskEngine(ClosingEngine):
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
+                # A worker's heartbeat can race the scheduler's close and log a traceback on
+                # the way out (distributed says so where it logs it). A task's own error still
+                # reaches the caller as an exception from ``gather``.
+                silence_logs=logging.CRITICAL,
             )
             self.client = Client(self._cluster)
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
