@@ -324,9 +324,10 @@ def pool_of(db: Path, out: Path) -> None:
     from newsledger.store import Store
 
     store = Store(str(db))
-    pool = [store.extraction(doc_id) for doc_id, _ in store.document_dates()]
+    ids = [doc_id for doc_id, _ in store.document_dates()]
+    pool = store.extractions(ids)
     store.close()
-    out.write_bytes(pickle.dumps([e for e in pool if e is not None]))
+    out.write_bytes(pickle.dumps([pool[i] for i in ids if i in pool]))
 
 
 # --- reconcile growth (child processes) ------------------------------------------------------

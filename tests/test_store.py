@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect
 
 from newsledger.config import Limits
@@ -132,4 +133,27 @@ def test_extraction_and_stories_round_trip(tmp_path: Path, db_url: str) -> None:
     assert saved[1]  # the version a later writer must replace
     logged = store.changes()
     assert logged and {c.document for c in logged} <= {d for d, _ in store.document_dates()}
+    store.close()
+
+
+def test_extractions_in_bulk_equal_one_at_a_time(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsledger.store import extractions as stored
+
+    monkeypatch.setattr(stored, "CHUNK", 2)  # 5 documents: chunks of 2, 2 and 1
+    paths = []
+    for n in range(5):
+        text = WIRE.replace("1,200", f"{1200 + n}").replace("Amber", f"Amber{n}")
+        path = tmp_path / f"{n}.txt"
+        path.write_text(f"TITLE: Amber river {n}\nDATE: 2025-05-0{n + 1}\n---\n{text}\n")
+        paths.append(str(path))
+    store = Store(db_url)
+    assert ingest(store, paths, Limits()).ingested == 5
+    ids = [doc_id for doc_id, _ in store.document_dates()][::-1] + ["f" * 64]
+    bulk = store.extractions(ids)
+    assert list(bulk) == ids[:5]  # in the order asked, the unknown id left out
+    assert all(bulk[i] == store.extraction(i) for i in ids[:5])
+    assert all(bulk[i].claims and bulk[i].entities for i in ids[:5])
+    assert [d.id for d in store.documents_by_id(ids)] == ids[:5]
     store.close()

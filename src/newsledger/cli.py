@@ -342,9 +342,10 @@ def list_claims(
 ) -> None:
     """Who said what: the stored claims of each document, with their figures and dates."""
     store = _open_store(db)
-    found = [store.extraction(d.id) for d in store.documents(limit=limit, offset=offset)]
+    ids = [d.id for d in store.documents(limit=limit, offset=offset)]
+    found = store.extractions(ids)
     store.close()
-    extractions = [e for e in found if e is not None]
+    extractions = [found[i] for i in ids if i in found]
     if as_json:
         sys.stdout.write(
             "".join(json.dumps(e.to_json(), ensure_ascii=False) + "\n" for e in extractions)

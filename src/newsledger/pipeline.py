@@ -113,6 +113,8 @@ RECONCILE_STATE = "reconcile"
 #: ``SAVE_SECONDS`` is saved once, at its end (ingest and watch always save when done).
 SAVE_EVERY = 25
 SAVE_SECONDS = 10.0
+#: Documents read from the store at once when catching up.
+CATCH_UP_CHUNK = 200
 
 
 class Ledger:
@@ -156,10 +158,13 @@ class Ledger:
             for n, (i, day) in enumerate(dated)
             if not self.reconciler.placed(i)
         ]
-        for _, _, doc_id in sorted(waiting):
-            extraction = self.store.extraction(doc_id)
-            if extraction is not None:
-                self.place(extraction)
+        ordered = [doc_id for _, _, doc_id in sorted(waiting)]
+        for at in range(0, len(ordered), CATCH_UP_CHUNK):  # read in bulk, memory bounded
+            chunk = ordered[at : at + CATCH_UP_CHUNK]
+            loaded = self.store.extractions(chunk)
+            for doc_id in chunk:
+                if doc_id in loaded:
+                    self.place(loaded[doc_id])
 
     def place(self, extraction: Extraction) -> str:
         """Put one document in its story and its figures in the story's facts."""
@@ -207,7 +212,7 @@ class Ledger:
         after entry ``through``, the mark the briefing is stored with."""
         ids = self._by_size() if story is None else [self._story_id(story)]
         changes = self.logged_changes(since, through)
-        return self.reconciler.brief(ids, self.store.extraction, changes)
+        return self.reconciler.brief(ids, self.store.extractions, changes)
 
     def logged_changes(self, since: str | None = None, through: int | None = None) -> list[Change]:
         """The change log since a date, else since the last briefing (nothing before the first

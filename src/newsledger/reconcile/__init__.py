@@ -7,12 +7,12 @@ else is recomputed. Its whole state is plain data, so the store can keep it betw
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from newsledger.model import Briefing, Change, Citation, Extraction
-from newsledger.reconcile.brief import brief
+from newsledger.reconcile.brief import Extractions, brief
 from newsledger.reconcile.facts import FactIndex
 from newsledger.reconcile.stories import StoryIndex
 from newsledger.reconcile.timeline import Timeline
@@ -65,7 +65,7 @@ class Reconciler:
     def brief(
         self,
         story_ids: Iterable[str] | None,
-        extractions: Callable[[str], Extraction | None],
+        extractions: Extractions,
         changes: Sequence[Change] = (),
     ) -> Briefing:
         return brief(

@@ -48,8 +48,9 @@ from newsledger.reconcile.origins import Actors, outlet_name
 from newsledger.reconcile.stories import StoryIndex
 from newsledger.reconcile.timeline import Timeline
 
-#: The stories' extractions, by document id: a mapping or a lookup (a store's loader).
-Extractions = Mapping[str, Extraction] | Callable[[str], Extraction | None]
+#: The stories' extractions, by document id: a mapping, or a loader that returns those of many
+#: ids at once (:meth:`newsledger.store.Store.extractions`: a story is read in bulk).
+Extractions = Mapping[str, Extraction] | Callable[[Sequence[str]], Mapping[str, Extraction]]
 
 
 def brief(
@@ -67,15 +68,14 @@ def brief(
     ``changes``: what changed, as the store's change log recorded it when the documents arrived
     (since the last briefing, or since a date: the caller chooses), each shown in its story.
     """
-    lookup = _lookup(extractions)
     ids = list(stories.stories) if story_ids is None else list(story_ids)
     briefs = []
     for story_id in ids:
         story = stories.stories.get(story_id)
         if story is None:
             continue
-        found = [lookup(d) for d in story.documents]
-        docs = sorted((e for e in found if e is not None), key=_document_order)
+        found = _load(extractions, story.documents)
+        docs = sorted((found[d] for d in story.documents if d in found), key=_document_order)
         item = story_brief(story_id, docs, facts, timeline)
         briefs.append(_with_changes(item, [c for c in changes if c.story == story_id]))
     result = Briefing(generated or datetime.now(UTC).isoformat(timespec="seconds"), tuple(briefs))
@@ -108,10 +108,8 @@ def story_brief(
 # --- parts -----------------------------------------------------------------------------------
 
 
-def _lookup(extractions: Extractions) -> Callable[[str], Extraction | None]:
-    if callable(extractions):
-        return extractions
-    return extractions.get
+def _load(extractions: Extractions, ids: Sequence[str]) -> Mapping[str, Extraction]:
+    return extractions(ids) if callable(extractions) else extractions
 
 
 def _document_order(extraction: Extraction) -> tuple[bool, str]:
@@ -136,6 +134,11 @@ def _importance(fact: Fact) -> tuple[int, int, int, str]:
     return (-len(independent(mentions)), -len(fact.values), -len(fact.outlets), first)
 
 
+#: Headlines each one is compared with when choosing the story's title (all of them up to
+#: twice this many).
+TITLE_SAMPLE = 300
+
+
 def _title(extractions: Sequence[Extraction]) -> str:
     """The most central headline (sharing most words with the others; the earliest on a tie),
     else the most named entities.
@@ -146,11 +149,15 @@ def _title(extractions: Sequence[Extraction]) -> str:
     titles = [str(e.document.title) for e in extractions if e.document.title]
     if titles:
         words = [_title_words(t) for t in titles]
+        # Each headline is compared with at most TITLE_SAMPLE others, spread evenly over the
+        # story's time: every pair of a 1,500-report story was seconds of a briefing.
+        step = max(1, len(words) // TITLE_SAMPLE)
+        sample = list(enumerate(words))[::step]
 
         def centrality(i: int) -> float:
             return sum(
                 len(words[i] & other) / (len(words[i] | other) or 1)
-                for j, other in enumerate(words)
+                for j, other in sample
                 if j != i
             )
 

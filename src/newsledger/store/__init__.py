@@ -167,15 +167,27 @@ class Store:
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as connection:
-            rows = connection.execute(query).mappings().all()
-            return [_document(connection, row) for row in rows]
+            return _documents(connection, connection.execute(query).mappings().all())
 
-    def documents_by_id(self, ids: list[str]) -> list[Document]:
+    def documents_by_id(self, ids: Sequence[str]) -> list[Document]:
         """The documents with these ids, in the order given (unknown ids are left out)."""
         with self.engine.connect() as connection:
-            rows = connection.execute(select(documents).where(documents.c.id.in_(ids)))
-            found = {row["id"]: _document(connection, row) for row in rows.mappings()}
+            return self._by_id(connection, ids)
+
+    def _by_id(self, connection: Connection, ids: Sequence[str]) -> list[Document]:
+        found: dict[str, Document] = {}
+        for at in range(0, len(ids), extractions.CHUNK):
+            chunk = list(ids[at : at + extractions.CHUNK])
+            rows = connection.execute(select(documents).where(documents.c.id.in_(chunk)))
+            found.update((d.id, d) for d in _documents(connection, rows.mappings().all()))
         return [found[i] for i in ids if i in found]
+
+    def extractions(self, ids: Sequence[str]) -> dict[str, Extraction]:
+        """The stored extractions of these documents by id (unknown ids are left out), loaded
+        in bulk: what a briefing, a page of documents or a catch-up reads."""
+        with self.engine.connect() as connection:
+            loaded = extractions.load_many(connection, self._by_id(connection, ids))
+        return {extraction.document.id: extraction for extraction in loaded}
 
     def get(self, doc_id: str) -> Document | None:
         """A document by its id or an unambiguous prefix of it (as shown by ``documents``).
@@ -514,25 +526,37 @@ def _insert_provenance(connection: Connection, doc_id: str, source: Provenance) 
 
 
 def _document(connection: Connection, row: Any) -> Document:
-    first = (
-        connection.execute(
-            select(provenance)
-            .where(provenance.c.document_id == row["id"])
-            .order_by(provenance.c.id)
+    return _documents(connection, [row])[0]
+
+
+def _documents(connection: Connection, rows: Sequence[Any]) -> list[Document]:
+    """Documents from their rows, each with its first provenance (a query per chunk of them)."""
+    first: dict[str, Provenance] = {}
+    for found in _provenance_rows(connection, [row["id"] for row in rows]):
+        first.setdefault(
+            found["document_id"],
+            Provenance(
+                input=found["input"],
+                record=None if found["record"] < 0 else found["record"],
+                raw_sha256=found["raw_sha256"],
+                format=found["format"],
+                encoding=found["encoding"],
+                ingested_at=found["ingested_at"],
+            ),
         )
-        .mappings()
-        .first()
-    )
-    source = Provenance(input="")
-    if first is not None:
-        source = Provenance(
-            input=first["input"],
-            record=None if first["record"] < 0 else first["record"],
-            raw_sha256=first["raw_sha256"],
-            format=first["format"],
-            encoding=first["encoding"],
-            ingested_at=first["ingested_at"],
-        )
+    return [_from_row(row, first.get(row["id"], Provenance(input=""))) for row in rows]
+
+
+def _provenance_rows(connection: Connection, ids: Sequence[str]) -> Iterator[Any]:
+    for at in range(0, len(ids), extractions.CHUNK):
+        chunk = ids[at : at + extractions.CHUNK]
+        where = provenance.c.document_id.in_(chunk)
+        yield from connection.execute(
+            select(provenance).where(where).order_by(provenance.c.id)
+        ).mappings()
+
+
+def _from_row(row: Any, source: Provenance) -> Document:
     return Document(
         id=row["id"],
         body=row["body"],

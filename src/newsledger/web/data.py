@@ -513,6 +513,9 @@ class Ledger:
     def extraction(self, doc_id: str) -> Extraction | None:
         return self.store.extraction(doc_id) if doc_id else None
 
+    def extractions(self, doc_ids: Sequence[str]) -> dict[str, Extraction]:
+        return self.store.extractions(doc_ids)
+
     def story_of(self, doc_id: str) -> str | None:
         query = select(story_members.c.story_id).where(story_members.c.document_id == doc_id)
         with self.store.engine.connect() as connection:
@@ -553,7 +556,7 @@ class Ledger:
                 .order_by(claims.c.id)
             ):
                 order.setdefault(did, []).append(cid)
-        loaded = {d: self.store.extraction(d) for d in doc_ids}
+        loaded = self.store.extractions(doc_ids)
         items = []
         for row in rows:
             extraction = loaded.get(row.document_id)

@@ -145,7 +145,7 @@ def fact_page(
     listing = story.fact_listings[fact.id]
     slices = listing.page(offset, limit)
     ids = dict.fromkeys(c.document for part in slices for c in part.citations)
-    found = {doc_id: ledger.extraction(doc_id) for doc_id in ids}
+    found = ledger.extractions(list(ids))
     shown = [
         ValueEvidence(
             part,
