@@ -35,6 +35,7 @@ from newsledger.report.view import (
     Listing,
     StoryView,
     build,
+    corroboration,
     fact_listing,
     timeline_listing,
 )
@@ -143,6 +144,7 @@ MISSING = Fact(
     ),
     origins=("Osterlund Police", "Tomas Vell", "Ilse Marrick", "Brackenfell Mining"),
     outlets=(GAZETTE, HERALD),
+    corroborating=("Osterlund Police", "Tomas Vell", "Ilse Marrick", "Brackenfell Mining"),
 )
 DEAD = Fact(
     id="f-dead",
@@ -160,6 +162,7 @@ DEAD = Fact(
     ),
     origins=("Tomas Vell", "Ilse Marrick", "Anna Bresk"),
     outlets=(GAZETTE, HERALD),
+    corroborating=("Tomas Vell", "Ilse Marrick", "Anna Bresk"),
 )
 EVACUATED = Fact(
     id="f-evac",
@@ -173,6 +176,7 @@ EVACUATED = Fact(
     values=(value(1500, "About 1,500", "2025-06-04", C_EVAC, approximate=True),),
     origins=("Lowmarsh council",),
     outlets=(HERALD,),
+    corroborating=("Lowmarsh council",),
 )
 FUND = Fact(
     id="f-fund",
@@ -189,6 +193,7 @@ FUND = Fact(
     ),
     origins=("Regional fund", "Treasury"),
     outlets=(GAZETTE, HERALD),
+    corroborating=("Regional fund", "Treasury"),
 )
 STORY = StoryBrief(
     id="s1",
@@ -552,7 +557,7 @@ def hostile_briefing() -> Briefing:
             value(5, evil, "2025-06-02", citation, unit=None),
             value(None, evil, "2025-06-03", data_url, vague=True, unit=None),
         ),
-        origins=(evil,), outlets=(doc.outlet or "",),
+        origins=(evil,), outlets=(doc.outlet or "",), corroborating=(evil,),
     )  # fmt: skip
     story = StoryBrief(
         id="s1",
@@ -800,3 +805,15 @@ def test_listing_pages_by_citation_and_keeps_groups_without_one() -> None:
 def test_caps_must_show_something() -> None:
     with pytest.raises(ValueError, match="citations"):
         Caps(citations=0)
+
+
+def test_corroboration_says_how_many_origins_back_a_firm_figure() -> None:
+    assert corroboration(FUND) == "2 outlets, 2 independent origins (Regional fund; Treasury)"
+    speculative_only = replace(FUND, corroborating=())
+    assert corroboration(speculative_only) == (
+        "2 outlets, 2 independent origins, none with a firm figure"
+    )
+    one_firm = replace(DEAD, corroborating=("Tomas Vell",))
+    assert corroboration(one_firm) == (
+        "2 outlets, 3 independent origins, 1 with a firm figure (Tomas Vell)"
+    )

@@ -210,6 +210,7 @@ def _story_brief(store: Store, story_id: str, members: list[str]) -> StoryBrief:
         values=tuple(values),
         origins=tuple(sorted(speakers))[:3],
         outlets=("@SUM(A1)",) if hostile else outlets,
+        corroborating=tuple(sorted(speakers))[:3],
     )
     facts = (fact,) if values else ()
     first_source = values[0].sources if values else ()
@@ -1063,7 +1064,7 @@ def crowded_briefing(store: Store, story: str | None = None, share: float = 1.0)
         )
         fact = Fact(
             "crowd", brief.id, "Crowd", "people missing", None, None, "people", "disputed",
-            values, ("Origin",), ("Outlet",),
+            values, ("Origin",), ("Outlet",), ("Origin",),
         )  # fmt: skip
         events = [TimelineEntry(c.published or "", f"Event {n}", (c,)) for n, c in enumerate(cites)]
         changes = [

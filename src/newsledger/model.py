@@ -365,6 +365,9 @@ class Fact:
 
     ``origins`` are the independent origins behind the values (a wire copy or an outlet citing
     an agency counts as that agency), so corroboration counts origins, not articles.
+    ``corroborating`` are those of them behind a firm figure (not vague, speculative or denied,
+    and an unnamed source only where its article names no source for the fact): the origins
+    the status counts.
     """
 
     id: str
@@ -378,6 +381,7 @@ class Fact:
     values: tuple[FactValue, ...]
     origins: tuple[str, ...]
     outlets: tuple[str, ...]
+    corroborating: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -1245,6 +1245,7 @@ class FactIndex:
             values=values,
             origins=origins,
             outlets=outlets,
+            corroborating=tuple(independent(mentions)),
         )
 
     def _cached(self, story_id: str, story: _Story, group: str, records: Sequence[JSON]) -> Fact:

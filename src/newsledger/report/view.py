@@ -772,11 +772,23 @@ def _value_row(listing: Listing[FactValue], index: int, fact: Fact, b: _Build) -
 
 
 def corroboration(fact: Fact) -> str:
-    """ "3 outlets, 2 independent origins (NIS; Pentagon)": origins, not articles, corroborate."""
+    """ "3 outlets, 2 independent origins (NIS; Pentagon)": origins, not articles, corroborate.
+
+    When some origins stand only behind unfirm figures (speculative, vague, denied) or are an
+    unnamed source beside a named one, the line names those behind a firm figure, the ones
+    the status counts (the others are named beside their figures): "5 outlets, 7 independent
+    origins, 2 with a firm figure (NIS; Pentagon)", "2 outlets, 2 independent origins, none
+    with a firm figure".
+    """
     outlets, origins = len(fact.outlets), [clean_text(o) for o in fact.origins]
     text = f"{outlets} {'outlet' if outlets == 1 else 'outlets'}, {len(origins)} independent "
     text += "origin" if len(origins) == 1 else "origins"
-    return f"{text} ({'; '.join(origins)})" if origins else text
+    firm = [clean_text(o) for o in fact.corroborating]
+    if set(firm) == set(origins):
+        return f"{text} ({'; '.join(origins)})" if origins else text
+    if not firm:
+        return f"{text}, none with a firm figure"
+    return f"{text}, {len(firm)} with a firm figure ({'; '.join(firm)})"
 
 
 def range_unit(fact: Fact) -> str | None:
