@@ -396,6 +396,30 @@ def test_warc_with_image_record_still_yields_html_documents(
     assert [type(item) for item in results] == [Document, Document]
 
 
+def test_a_feed_with_no_entries_is_reported_not_silently_empty(write) -> None:
+    empty = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        "<title>Harbour Radio</title><link>https://radio.example/</link></channel></rss>"
+    )
+    path = write("empty.rss", empty)
+    assert [(f.input, f.code, f.reason) for f in _read(path)] == [
+        (path, "E023", "no articles in this feed: it has no entries")
+    ]
+
+
+def test_a_warc_with_no_html_response_is_reported(write, make_warc) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    data, _ = make_warc([("https://gazette.example/img/logo.png", png, "image/png")])
+    path = write("images.warc.gz", data)
+    assert [(f.input, f.code, f.reason) for f in _read(path)] == [
+        (
+            path,
+            "E023",
+            "no articles in this WARC archive: none of its 1 records is an HTML response",
+        )
+    ]
+
+
 # --- compression and encodings --------------------------------------------------------------
 
 

@@ -39,6 +39,7 @@ class Errors(Enum):
         "over the time budget: reading this document took more than {limit} s "
         "(a pathological input?); raise Limits.document_seconds"
     )
+    E023 = "no articles in this {kind}: {detail}"
 
     def format(self, *args: object, **kwargs: object) -> str:
         return str(self.value).format(*args, **kwargs)

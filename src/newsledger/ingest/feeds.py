@@ -52,6 +52,8 @@ def _parse(data: bytes) -> feedparser.FeedParserDict:
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     if parsed.bozo and not parsed.entries:
         raise InputError(Errors.E011, detail=str(parsed.get("bozo_exception", "no entries")))
+    if not parsed.entries:  # a valid feed with nothing in it: said, so the input is not lost
+        raise InputError(Errors.E023, kind="feed", detail="it has no entries")
     return parsed
 
 

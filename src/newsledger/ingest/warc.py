@@ -22,7 +22,7 @@ def read_warc(data: bytes, provenance: Provenance, limits: Limits) -> Iterator[D
     A record is read to its end before its page is parsed, so one cut short (its stream ends
     before its Content-Length) is reported as the break instead of stored as a torn page.
     """
-    index = 0
+    index = pages = 0
     records = ArchiveIterator(io.BytesIO(data))
     iterator = iter(records)
     while True:
@@ -33,7 +33,7 @@ def read_warc(data: bytes, provenance: Provenance, limits: Limits) -> Iterator[D
         try:
             record = next(iterator, None)
             if record is None:
-                return
+                break
             index += 1
             if index > limits.max_records:
                 break
@@ -46,12 +46,19 @@ def read_warc(data: bytes, provenance: Provenance, limits: Limits) -> Iterator[D
             detail = f"{type(exc).__name__}: {exc}"[:200]
             yield Failure(provenance.input, "E007", Errors.E007.format(detail=detail), index)
             return
+        pages += 1
         if missing > 0:
             detail = f"record {index} is cut short, {missing} bytes missing"
             yield Failure(provenance.input, "E007", Errors.E007.format(detail=detail), index)
             continue
         yield from _response(record, payload, replace(provenance, record=index), limits)
-    yield Failure(provenance.input, "E006", Errors.E006.format(limit=limits.max_records))
+    if record is not None:  # stopped at the limit
+        yield Failure(provenance.input, "E006", Errors.E006.format(limit=limits.max_records))
+    elif not pages:  # whole, but nothing in it to read: said, not silently nothing
+        detail = f"none of its {index} records is an HTML response"
+        yield Failure(
+            provenance.input, "E023", Errors.E023.format(kind="WARC archive", detail=detail)
+        )
 
 
 def _is_html(record: object) -> bool:
