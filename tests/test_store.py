@@ -157,3 +157,12 @@ def test_extractions_in_bulk_equal_one_at_a_time(
     assert all(bulk[i].claims and bulk[i].entities for i in ids[:5])
     assert [d.id for d in store.documents_by_id(ids)] == ids[:5]
     store.close()
+
+
+def test_state_text_round_trips_like_the_standard_library() -> None:
+    import json
+
+    from newsledger.store import decode_state, encode_state
+
+    state = {"aliases": {3: 1}, "terms": {"zelensky": 0.25, "kyiv’s": 1.0}, "first": None}
+    assert decode_state(encode_state(state)) == json.loads(json.dumps(state))

@@ -54,8 +54,11 @@ __all__ = ["Placed", "Store", "StoredSignature", "decode_state", "encode_state"]
 
 
 def encode_state(data: dict[str, Any]) -> str:
-    """An index's state as the JSON text the store keeps (see :meth:`Store.save_state`)."""
-    return orjson.dumps(data).decode("utf-8")
+    """An index's state as the JSON text the store keeps (see :meth:`Store.save_state`).
+
+    Keys that are not strings become strings, as the standard library's encoder made them.
+    """
+    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
 
 
 def decode_state(text: str | bytes) -> dict[str, Any]:
