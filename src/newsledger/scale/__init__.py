@@ -34,7 +34,12 @@ class Engine(Protocol):
 
 
 class ClosingEngine:
-    """``with`` support for engines: closed on the way out, aborted first on an error."""
+    """``with`` support for engines: closed on the way out, aborted first on an error.
+
+    A subclass defines ``submit`` (its work starts at once, as on a pool or a cluster) or
+    ``map`` (work done in the caller when asked for); each default is written in terms of the
+    other.
+    """
 
     def map(self, documents: Sequence[Document]) -> list[Extraction]:
         """The extraction of each document, in the order given."""
