@@ -103,6 +103,17 @@ def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
 
 
 @pytest.mark.slow
+def _start_ingests(db: str, *folders: Path) -> list[subprocess.Popen[bytes]]:
+    """One ``ingest --json`` process per folder, all into ``db`` at once."""
+    command = [*newsledger_command(), "ingest", "--db", db, "--json", "--workers", "1"]
+    return [
+        subprocess.Popen(
+            [*command, str(folder)], env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for folder in folders
+    ]
+
+
 def test_two_ingests_and_serve_share_one_store(
     tmp_path: Path, server: tuple[str, subprocess.Popen[bytes]]
 ) -> None:
@@ -115,15 +126,7 @@ def test_two_ingests_and_serve_share_one_store(
     assert clean.returncode == 0, clean.stderr
     reference = snapshot(reference_db)
 
-    ingests = [
-        subprocess.Popen(
-            [*newsledger_command(), "ingest", "--db", db, "--json", "--workers", "1", str(folder)],
-            env=cli_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for folder in (first, second)
-    ]
+    ingests = _start_ingests(db, first, second)
     latencies: dict[str, list[float]] = {"/": [], "/api/stories": []}
     failures: list[str] = []
     with httpx.Client(base_url=base, timeout=120) as client:
@@ -179,15 +182,7 @@ def test_two_ingests_at_once_store_each_document_once(tmp_path: Path) -> None:
         shutil.copyfile(path, first / path.name)
     for path in files[20:]:
         shutil.copyfile(path, second / path.name)
-    ingests = [
-        subprocess.Popen(
-            [*newsledger_command(), "ingest", "--db", db, "--json", "--workers", "1", str(folder)],
-            env=cli_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for folder in (first, second)
-    ]
+    ingests = _start_ingests(db, first, second)
     outputs = [p.communicate(timeout=300) for p in ingests]
     assert [p.returncode for p in ingests] == [0, 0], [e.decode() for _, e in outputs]
     reports = [json.loads(out) for out, _ in outputs]

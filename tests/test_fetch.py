@@ -20,7 +20,6 @@ import importlib
 import socket
 import ssl
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ import pytest
 from newsledger.config import Limits
 from newsledger.errors import InputError
 from newsledger.ingest.fetch import Fetched, fetch, fetch_conditional, internal
+from serving import serving
 
 #: The module (``newsledger.ingest.fetch`` as an attribute is the function, re-exported).
 fetch_module = importlib.import_module("newsledger.ingest.fetch")
@@ -110,14 +110,8 @@ def _serve(address: str, tls: ssl.SSLContext | None = None) -> Iterator[Server]:
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with serving(server, poll_interval=0.05):
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture

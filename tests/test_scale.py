@@ -81,8 +81,10 @@ class RecordingEngine(ClosingEngine):
     def __init__(self, store: Store) -> None:
         self.store = store
         self.events: list[tuple[str, int, int]] = []  # (what, window number, documents stored)
+        self.extracted = 0
 
     def map(self, documents: Sequence[Document]) -> list[Extraction]:
+        self.extracted += len(documents)
         return [Extraction(document) for document in documents]
 
     def submit(self, documents: Sequence[Document]) -> Pending:
@@ -133,8 +135,10 @@ def test_a_copy_of_a_document_still_in_hand_is_stored_once(tmp_path: Path) -> No
     again = tmp_path / "again.txt"
     again.write_text(Path(paths[0]).read_text())  # the first article, while it is unwritten
     store = Store(str(tmp_path / "s.db"))
-    report = ingest(store, [*paths, str(again)], Limits(), engine=RecordingEngine(store))
+    engine = RecordingEngine(store)
+    report = ingest(store, [*paths, str(again)], Limits(), engine=engine)
     assert (report.ingested, report.duplicate, store.count()) == (4, 1, 4)
+    assert engine.extracted == 4  # the windows in hand were written first: the copy not parsed
     with store.engine.connect() as connection:
         inputs = connection.exec_driver_sql("select input from provenance order by id").all()
     store.close()
