@@ -166,3 +166,28 @@ def test_state_text_round_trips_like_the_standard_library() -> None:
 
     state = {"aliases": {3: 1}, "terms": {"zelensky": 0.25, "kyiv’s": 1.0}, "first": None}
     assert decode_state(encode_state(state)) == json.loads(json.dumps(state))
+
+
+def test_wal_mode_waits_for_the_lock_a_new_file_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from newsledger import store as stores
+
+    monkeypatch.setattr(stores, "WRITE_RETRY_DELAY", 0.001)
+
+    class Cursor:
+        """Locked twice (another process is turning the new file to WAL), then free."""
+
+        def __init__(self, error: str = "database is locked", fails: int = 2) -> None:
+            self.error, self.fails, self.calls = error, fails, 0
+
+        def execute(self, sql: str) -> None:
+            self.calls += 1
+            if self.calls <= self.fails:
+                raise sqlite3.OperationalError(self.error)
+
+    cursor = Cursor()
+    stores._write_ahead_log(cursor)
+    assert cursor.calls == 3
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        stores._write_ahead_log(Cursor("disk I/O error"))

@@ -14,6 +14,7 @@ stale) or race another writer to the same sequence number or document.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -469,12 +470,32 @@ def _engine(url: str) -> Engine:
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _write_ahead_log(cursor)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     return engine
+
+
+def _write_ahead_log(cursor: Any) -> None:
+    """Put the database in WAL mode, waiting for the lock that takes.
+
+    Turning a new file to WAL needs an exclusive lock that SQLite does not wait for (its busy
+    timeout does not apply): two processes opening a new store at once met "database is
+    locked" here, before any transaction could retry. Once the file is in WAL mode the pragma
+    takes no lock.
+    """
+    delay = WRITE_RETRY_DELAY
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if attempt == WRITE_ATTEMPTS or "database is locked" not in str(exc):
+                raise
+        time.sleep(delay)
+        delay = min(2 * delay, WRITE_RETRY_MAX_DELAY)
 
 
 def migrations(connection: Connection | None = None) -> Config:
