@@ -523,6 +523,52 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
             {"text": "6.8-magnitude", "value": 6.8, "unit": "magnitude"},
         ],
     ),
+    # counted words named around the figure rather than right after it
+    (
+        "Rescuers are finding 300 injured and dead each day, the governor said.",
+        [people("300 injured and dead each day", "injured and dead", value=300, per="day")],
+    ),
+    (
+        'The army counts "at least 4,000" Dutch conscripts near Ostwick.',
+        [people('at least 4,000" Dutch conscripts', "Dutch conscripts", low=4000)],
+    ),
+    (
+        'The agency kept its figure of "more than 900" evacuated.',
+        [people('more than 900" evacuated', "evacuated", low=900)],
+    ),
+    (
+        "A 2,000-strong column of Brelish marines landed. A 40-strong crew left.",
+        [
+            people(
+                "2,000-strong column of Brelish marines", "column of Brelish marines", value=2000
+            ),
+            people("40-strong crew", "crew", value=40),
+        ],
+    ),
+    (
+        "Police said the number of people still missing had fallen to 31.",
+        [people("31", "people", value=31)],
+    ),
+    (
+        "She warned that the number of dead could be as high as 75.",
+        [people("as high as 75", "dead", high=75)],
+    ),
+    (
+        "Twelve died and the injured are approaching 500, the mayor said.",
+        [{"text": "Twelve", "value": 12}, people("500", "injured", value=500)],
+    ),
+    (
+        "Lists put the number of people not yet accounted for at about 70.",
+        [people("about 70", "people", value=70, approximate=True)],
+    ),
+    # a running total that has passed a mark is at least the mark; a count of laws is not
+    (
+        "Donations have passed $2.5 million. The council passed 12 bylaws.",
+        [
+            {"text": "$2.5 million", "low": 2_500_000, "unit": "USD"},
+            {"text": "12 bylaws", "value": 12, "unit": "bylaw", "counted": "bylaws"},
+        ],
+    ),
     # "to" after "from": the unit carries over
     (
         "Mileage rose from about 14-18 mpg to 24.",

@@ -1111,11 +1111,22 @@ class _Scanner:
             first -= matched
             fig.start = self.doc[first].idx
         if first > 0 and self.doc[first - 1].idx >= floor:
+            self.passing_bound(fig, self.doc[first - 1])
             word = self.doc[first - 1].lower_
             if word in ("between", "from"):
                 opener = word
                 fig.flags.add(word)
         return opener
+
+    def passing_bound(self, fig: _Figure, verb: Token) -> None:
+        """ "donations have passed $3.4 million": a sum that has passed a mark is at least it.
+        Only for money, where a running total is meant; "passed 5 laws" counts laws."""
+        money = fig.num.currency is not None or (
+            fig.unit is not None and fig.unit.kind == "currency"
+        )
+        passing = verb.tag_.startswith("VB") and verb.lemma_.lower() in _PASSING_VERBS
+        if money and passing and not fig.bound:
+            fig.bound = "low"
 
     def change_context(self, fig: _Figure) -> bool:
         first = self.token_at(fig.start)
@@ -1206,7 +1217,7 @@ class _Scanner:
     # -- what is counted, and per what ------------------------------------------------------------
 
     def read_counted(self, fig: _Figure, stop: int) -> None:
-        j = fig.next_tok
+        j = self.past_closing_quote(fig, fig.next_tok, stop)
         if j >= stop:
             return
         num = fig.num
@@ -1241,9 +1252,11 @@ class _Scanner:
                     fig.next_tok = self.token_after(fig.end)
                     return
             phrase = self.noun_phrase(j + 1, stop, via_of=True, number_last=None)
+        elif fig.unit is None and self.doc[j].lower_ in self.v.people_states:
+            phrase = (j, j)  # "1,200 wounded and dead", "25 missing": the state names them
         elif fig.unit is None or "share" in fig.flags:
             if self.doc[j].text == "-" and self.glued(j):
-                phrase = self.hyphen_noun(j, stop, num)
+                phrase = self.hyphen_noun(j, stop, num) or self.strong_group(j, stop)
             else:
                 phrase = self.noun_phrase(j, stop, via_of=False, number_last=self.doc[num.last])
                 if phrase is not None and not self.agrees(num, self.doc[phrase[1]]):
@@ -1261,6 +1274,28 @@ class _Scanner:
         fig.counted = (first, head, last)
         fig.end = max(fig.end, self.doc[last].idx + len(self.doc[last].text))
         fig.next_tok = last + 1
+
+    def past_closing_quote(self, fig: _Figure, j: int, stop: int) -> int:
+        """Where the counted words start when only the figure is quoted: the Pentagon's
+        "at least 10,000" North Korean forces, a figure of "more than 5,000" evacuated."""
+        if j + 1 >= stop or self.doc[j].text not in _QUOTES or fig.start == 0:
+            return j
+        return j + 1 if self.text[fig.start - 1] in _QUOTES else j
+
+    def strong_group(self, j: int, stop: int) -> tuple[int, int] | None:
+        """ "a 50,000-strong group of Russian and North Korean troops": the troops are
+        counted, through the group; "a 30-strong crew" counts the crew."""
+        if j + 2 >= stop or self.doc[j + 1].lower_ != "strong" or not self.glued(j + 1):
+            return None
+        group = self.noun_phrase(j + 2, stop, via_of=False, number_last=None)
+        if group is None:
+            return None
+        first, head = group
+        if head + 2 < stop and self.doc[head + 1].lower_ == "of":
+            members = self.noun_phrase(head + 2, stop, via_of=True, number_last=None)
+            if members is not None:
+                return first, members[1]
+        return group
 
     def people_state_end(self, head: int, stop: int) -> int:
         """The last token of "dead or wounded" after counted people; ``head`` when none."""
@@ -1381,6 +1416,7 @@ class _Scanner:
         last_two = f"{doc[head - 1].lower_} {lower}" if head > first else lower
         if (
             lower in self.v.people_nouns
+            or lower in self.v.people_states
             or tok.lemma_.lower() in self.v.people_nouns
             or last_two in self.v.people_nouns
             or (tok.ent_type_ == "NORP" and tok.tag_ in ("NNS", "NNPS"))
@@ -1776,8 +1812,12 @@ _SETTING_VERBS = frozenset(
     }
 )
 #: Setting verbs whose object is the figure itself ("casualties have reached 3,000").
-_REACHING_VERBS = frozenset({"reach", "total", "exceed", "top", "hit", "number", "pass", "surpass"})
+_REACHING_VERBS = frozenset(
+    {"reach", "total", "exceed", "top", "hit", "number", "pass", "surpass", "approach"}
+)
 _COUNT_WORDS = frozenset({"number", "toll", "count", "tally", "total", "figure"})
+#: Verbs after which a sum is a lower bound ("donations have passed $3.4 million").
+_PASSING_VERBS = frozenset({"pass", "surpass", "exceed", "top"})
 
 
 def _phrase(token: Token) -> str:
@@ -1790,7 +1830,9 @@ def _phrase(token: Token) -> str:
 
 
 def _count_named(noun: Token) -> str | None:
-    """What "the number of X" (or a toll, or plain casualties) counts."""
+    """What "the number of X" (or a toll, or plain casualties, or "the injured") counts."""
+    if noun.lower_ in _vocab().people_states:
+        return noun.lower_
     if noun.lemma_.lower() in _COUNT_WORDS:
         for prep in noun.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -1822,11 +1864,42 @@ def _implied_counted(doc: Doc, quantity: Quantity) -> str | None:
         return None
     if number.dep_ == "pobj" and head.lower_ in {"at", "to"} and head.head.pos_ in {"VERB", "AUX"}:
         verb = head.head
+        if verb.lemma_.lower() not in _SETTING_VERBS and verb.dep_ in {"conj", "dep"}:
+            verb = verb.head  # "put the number of people not yet accounted for at 100"
         if verb.lemma_.lower() not in _SETTING_VERBS:
             return None
-        return _set_noun(verb, ("dobj", "nsubjpass", "nsubj"))
+        return _set_noun(verb, ("dobj", "nsubjpass", "nsubj")) or _count_before(verb)
     if number.dep_ == "dobj" and head.lemma_.lower() in _REACHING_VERBS:
         return _set_noun(head, ("nsubj", "nsubjpass"))  # "casualties have reached 3,000"
+    copula = _copula_of(number)
+    if copula is not None:
+        return _set_noun(copula, ("nsubj",))  # "the number of dead could be as high as 60"
+    return None
+
+
+def _copula_of(number: Token) -> Token | None:
+    """The "be" a figure completes, through "as high as" or "around": "could be as high as 60"."""
+    token = number
+    for _ in range(4):
+        if token.dep_ not in {"pobj", "prep", "advmod", "acomp", "attr", "quantmod"}:
+            return None
+        token = token.head
+        if token.lemma_ == "be":
+            return token
+    return None
+
+
+def _count_before(verb: Token) -> str | None:
+    """The count a setting verb moves when the parser hung it on another clause: "said the
+    number of people still missing had fallen to 25". The nearest count word before the verb
+    in its sentence, with no other verb of setting between them."""
+    for token in reversed(verb.doc[verb.sent.start : verb.i]):
+        if token.lemma_.lower() in _COUNT_WORDS and token.pos_ == "NOUN":
+            return _count_named(token)
+        if token.pos_ == "VERB" and token.lemma_.lower() in _SETTING_VERBS:
+            return None
+        if token.text in {";", ":"}:
+            return None
     return None
 
 
