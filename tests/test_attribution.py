@@ -19,6 +19,13 @@ from newsledger.model import Claim, DateInfo, Document, Entity, EntityLabel
 warnings.filterwarnings("ignore", message=r".*\[W036\].*")
 
 
+def extract_claims(text: str) -> list[Claim]:
+    """Claims with their figures attached, as ``extract`` gives them."""
+    published = DateInfo("2025-03-12", "header")
+    document = Document(document_id(text), text, None, None, None, None, published)
+    return list(extract(document).claims)
+
+
 def ent(
     text: str, name: str, label: EntityLabel, canonical: str | None = None, nth: int = 0
 ) -> Entity:
@@ -282,6 +289,53 @@ def test_as_per() -> None:
     assert claim.source is not None and claim.source.text == "the defence ministry"
     assert claim.source.kind == "government"
     assert claim.content.text == "the drills will continue until Sunday"
+
+
+def test_comma_per_names_a_source_and_a_rate_per_does_not() -> None:
+    text = "Their pay is about $900 per month, per Brelish intelligence."
+    claim = only(claims(text, []))
+    assert claim.cue is not None and claim.cue.text == "per"
+    assert claim.source is not None and claim.source.text == "Brelish intelligence"
+    assert claim.source.kind == "government"
+    assert claim.content.text == "Their pay is about $900 per month"
+    assert claims("Each soldier earns $900 per month, per soldier.", []) == []
+
+
+def test_according_to_a_relay_leaves_the_inner_claim_to_its_speaker() -> None:
+    text = "Refugees say the ration is less than $2 a week, according to the Associated Press."
+    found = extract_claims(text)
+    inner = by_cue(found, "say")
+    assert inner.content.text == "the ration is less than $2 a week"
+    assert [q.text for q in inner.quantities] == ["less than $2 a week"]
+    assert by_cue(found, "according to").quantities == ()
+
+
+def test_a_person_citing_intelligence_is_the_source() -> None:
+    text = "Brelish MP Anna Velk-Moor, citing intelligence data, said 300 marines had died."
+    entities = [ent(text, "Anna Velk-Moor", "person")]
+    claim = only(claims(text, entities))
+    assert claim.source is not None and claim.source.canonical == "Anna Velk-Moor"
+
+
+def test_pronoun_after_told_someone_is_the_speaker_not_the_listener() -> None:
+    text = (
+        "Mayor Jonas Welk spoke on Friday.\n"
+        '"We lost 40 homes," he told host Marta Quill, but he warned that 200 more were at risk.'
+    )
+    entities = [ent(text, "Jonas Welk", "person"), ent(text, "Marta Quill", "person")]
+    claim = by_cue(claims(text, entities), "warned")
+    assert claim.source is not None and claim.source.canonical == "Jonas Welk"
+
+
+def test_criticised_for_saying_is_said_by_who_was_criticised() -> None:
+    text = (
+        "Mayor Jonas Welk, who was criticised last week for saying as many as 90 people "
+        "might be missing, said he stood by it."
+    )
+    entities = [ent(text, "Jonas Welk", "person")]
+    claim = by_cue(claims(text, entities), "saying")
+    assert claim.source is not None and claim.source.canonical == "Jonas Welk"
+    assert claim.content.text == "as many as 90 people might be missing"
 
 
 CUE_CASES = [

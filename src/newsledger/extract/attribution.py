@@ -90,6 +90,10 @@ _GROUP_PRONOUNS = {"they", "we", "i", "you"}
 _RELATIVES = {"who", "which", "that", "whom"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 _NEGATIONS = {"not", "n't", "never", "no"}
+#: What "per" is followed by in a rate, not a source ("per month", "per soldier").
+_RATE_WORDS = frozenset(
+    {"day", "week", "month", "year", "hour", "minute", "second", "annum", "cent", "capita"}
+)
 _LABEL_KIND: dict[str, SourceKind] = {
     "person": "person",
     "organization": "organization",
@@ -390,6 +394,10 @@ class _Draft:
     #: Whether a content that starts or ends inside a quote takes the whole quote; not for a
     #: speaker label, whose line may sit inside a quoted transcript.
     snap: bool = True
+    #: For "according to X": the phrase itself, which no other cue's content takes in
+    #: ("Defectors say it is less than $1, according to the AP": the defectors' claim is "it
+    #: is less than $1", so its figure is theirs, relayed by the AP)
+    phrase: CharRange | None = None
 
 
 class _Extractor:
@@ -691,13 +699,25 @@ class _Extractor:
         return [(verb.sent.start_char, comma.idx)]
 
     def _verb_source(self, verb: Token) -> Source | None:
-        cited = _cited(verb)
-        if cited is not None:
-            return self._source(cited)
         subject = self._subject(verb)
-        if subject is None:
+        source = self._source(subject) if subject is not None else None
+        cited = _cited(verb)
+        if cited is not None and source is None:
+            source = self._name_before_citing(cited.head)
+        if cited is not None and (source is None or source.kind == "media"):
+            return self._source(cited)  # "Reuters, citing the NIS, reported": a relay
+        return source  # "MP Lee, citing intelligence data, said": the person speaks
+
+    def _name_before_citing(self, citing: Token) -> Source | None:
+        """The speaker of "MP Lee Min-jae, citing intelligence data, has said" when a split
+        hyphenated name left the cue without a subject: the name just before the comma."""
+        if citing.i < 2 or citing.nbor(-1).text != ",":
             return None
-        return self._source(subject)
+        last = citing.nbor(-2)
+        entity = self.entities.covering(last.idx, last.idx + len(last.text))
+        if entity is None or entity.label in {"media", "place"}:
+            return None
+        return self._source(last)
 
     def _subject(self, verb: Token, depth: int = 0) -> Token | None:
         """The token naming who speaks, climbing to the governing verb when the cue has none."""
@@ -726,7 +746,17 @@ class _Extractor:
             return self._subject(head, depth + 1) if self._speaks(head) else None
         if verb.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"}:
             return head  # "a statement saying…": the statement (or, below, its author)
+        if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and head.head.pos_ in {"VERB", "AUX"}:
+            return self._sayer_of(head.head)
         return None
+
+    def _sayer_of(self, verb: Token) -> Token | None:
+        """Who is "criticised for saying" or "known for saying": the verb's subject, passive
+        or not, and through "who" the person a relative clause describes."""
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS), None)
+        if subject is not None and subject.lower_ in _RELATIVES and verb.dep_ == "relcl":
+            return verb.head
+        return subject
 
     def _speaks(self, verb: Token) -> bool:
         """Whether ``verb`` is the main verb or a cue, so that a participle hung on it
@@ -754,6 +784,8 @@ class _Extractor:
             return
         words = tuple(t.lower_ for t in toks)
         source = self._source(pobj[0])
+        if words == ("per",) and not self._per_source(first, pobj[0], source):
+            return
         phrase_range = (first.idx, _subtree(pobj[0])[1])
         if source is not None:
             # "according to X, the move reeks…": the parser may hang the clause on X
@@ -761,11 +793,20 @@ class _Extractor:
             phrase_range = (first.idx, max(source.end, pobj[0].idx + len(pobj[0].text)))
         sent = first.sent
         certainty = self.lex.phrases[words]
-        draft = _Draft(_tokens_range(toks), first, source, certainty)
+        draft = _Draft(_tokens_range(toks), first, source, certainty, phrase=phrase_range)
         for frag in ((sent.start_char, phrase_range[0]), (phrase_range[1], sent.end_char)):
             if re.search(r"\w", self.text[frag[0] : frag[1]]):
                 draft.fragments.append(frag)
         self.drafts[first.i] = draft
+
+    def _per_source(self, per: Token, obj: Token, source: Source | None) -> bool:
+        """ "…, per South Korean intelligence": "per" names a source only after a comma (or
+        opening the sentence) and before a named or official body, never a rate ("$2,000 per
+        month", "per soldier")."""
+        opens = per.i == per.sent.start or per.nbor(-1).text in {",", "—", "–", "("}
+        if not opens or source is None or obj.lemma_.lower() in _RATE_WORDS:
+            return False
+        return source.canonical is not None or source.kind != "unnamed"
 
     # -- sources --
 
@@ -985,6 +1026,9 @@ class _Extractor:
         ]
         if not candidates:
             return None
+        earlier = self._earlier_pronoun(tok)
+        if earlier is not None:
+            return self._latest_person(earlier, gender)
         sent_index = bisect_right(self.sent_starts, tok.idx) - 1
         for back in range(_PRONOUN_SENTENCES):
             k = sent_index - back
@@ -997,6 +1041,19 @@ class _Extractor:
                 subjects = [e for e in here if self._is_subject(e)]
                 return (subjects or here)[-1]
         return candidates[-1]
+
+    def _earlier_pronoun(self, tok: Token) -> Token | None:
+        """In "he told podcaster X, but he cautioned…" the second "he" is the first one, not
+        the person spoken to: the same pronoun as a subject earlier in the sentence, with no
+        person named as a subject between them."""
+        for before in reversed(self.doc[tok.sent.start : tok.i]):
+            if before.dep_ not in _SUBJECTS:
+                continue
+            if before.lower_ == tok.lower_:
+                return before
+            if self.entities.covering(before.idx, before.idx + len(before.text)) is not None:
+                return None
+        return None
 
     def _is_subject(self, entity: Entity) -> bool:
         span = self.doc.char_span(entity.start, entity.end, alignment_mode="expand")
@@ -1215,6 +1272,7 @@ class _Extractor:
         """Content fragments snapped to quotes, trimmed, merged, with the cue and source cut out
         (a clause's subtree can reach around them: "which he said were…")."""
         holes = [draft.cue]
+        holes.extend(d.phrase for d in self.drafts.values() if d.phrase and d is not draft)
         if draft.source is not None:
             holes.append((draft.source.start, draft.source.end))
             holes.extend(self._own_participles(draft))
