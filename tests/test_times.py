@@ -61,7 +61,11 @@ RESOLVED = [
     ("this week", None, ("2024-10-28/2024-11-03", "week")),
     ("earlier this week", None, ("2024-10-28/2024-11-03", "week")),
     ("last week", None, ("2024-10-21/2024-10-27", "week")),
-    ("the last week", None, ("2024-10-21/2024-10-27", "week")),
+    # "the past/last N units": the stretch of time that ends on the anchor
+    ("the last week", None, ("2024-10-24/2024-10-31", "range")),
+    ("the past two days", None, ("2024-10-29/2024-10-31", "range")),
+    ("the past two weeks", None, ("2024-10-17/2024-10-31", "range")),
+    ("the past month", None, ("2024-09-30/2024-10-31", "range")),
     ("next week", None, ("2024-11-04/2024-11-10", "week")),
     ("last weekend", None, ("2024-10-26/2024-10-27", "range")),
     ("this weekend", None, ("2024-11-02/2024-11-03", "range")),
@@ -143,6 +147,9 @@ RESOLVED = [
     # ranges
     ("since the 1950s", None, ("1950/2024-10-31", "range")),
     ("since 2010", None, ("2010/2024-10-31", "range")),
+    # since a day or a week: when it began, the way the day alone reads
+    ("since Wednesday", None, ("2024-10-30", "day")),
+    ("since last week", None, ("2024-10-21/2024-10-27", "week")),
     ("between 2009 and 2010", None, ("2009/2010", "range")),
     ("2009-2010", None, ("2009/2010", "range")),
     ("1957-58", None, ("1957/1958", "range")),

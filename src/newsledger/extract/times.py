@@ -23,7 +23,9 @@ Conventions (the CLI contract's ``times`` objects):
   range ``2024-10-28/2024-11-03`` (granularity week); month ``2024-10``; season as a month range
   ``2024-06/2024-08`` (northern meteorological seasons); year ``2024``; decade ``1950/1959``;
   time ``2024-10-28T20:00``; anything else that spans (ranges, quarters, halves, centuries,
-  weekends, "since ...") a ``start/end`` range with granularity range.
+  weekends, "since ..." a month or more back, "the past two weeks") a ``start/end`` range
+  with granularity range. "Since" a day or a week ("since Wednesday") keeps that day or week:
+  when the thing began, as the expression alone reads.
 * Only expressions that denote a calendar point or interval are kept. Durations ("for three
   years", "24 hours"), ages ("48", "22-year-old") and pure vagueness ("now", "currently",
   "recently", "in the coming days") are dropped. An expression that would resolve with a day
@@ -39,7 +41,8 @@ Relative rules, with ``a`` the anchor:
   to the previous year when that would be more than three months after ``a`` and to the next
   year when more than eight months before it; a past-tense verb moves a later month back a
   year, a future one an earlier month forward. A weekday given with the date picks the year.
-* "this/last/next week|month|year|quarter|decade" are calendar units around ``a``; "earlier
+* "the past/last [N] days|weeks|months" end on ``a`` ("the last week" is ``a`` - 7 to
+  ``a``); "this/last/next week|month|year|quarter|decade" are calendar units around ``a``; "earlier
   this month" is this month; "N days/weeks/months/years ago" counts back from ``a``; "the
   next year", "the following week" and "a month earlier" are relative to some event, not to
   ``a``, and are dropped.
@@ -50,6 +53,7 @@ Relative rules, with ``a`` the anchor:
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import json
@@ -265,6 +269,22 @@ def _weekday(m: re.Match[str], ctx: _Ctx) -> Value | None:
 def _weekend(anchor: dt.date, weeks: int) -> Value:
     saturday = anchor - dt.timedelta(days=anchor.weekday()) + dt.timedelta(days=5 + 7 * weeks)
     return f"{saturday.isoformat()}/{(saturday + dt.timedelta(days=1)).isoformat()}", "range"
+
+
+@_rule(rf"the (?:past|last) (?:(?P<n>{_NUM}) )?(?P<unit>day|week|fortnight|month)s?")
+def _trailing(m: re.Match[str], ctx: _Ctx) -> Value | None:
+    """ "the past week", "the last two days": the span of time that ends on the anchor, not a
+    calendar week ("last week" is one)."""
+    anchor = ctx.need(_DAY)
+    n = _number(m["n"]) if m["n"] else 1
+    if n is None or n < 1:
+        return None
+    if m["unit"] == "month":
+        year, month = _ym(anchor.year, anchor.month - n)
+        start = dt.date(year, month, min(anchor.day, calendar.monthrange(year, month)[1]))
+    else:
+        start = anchor - dt.timedelta(days=n * {"day": 1, "week": 7, "fortnight": 14}[m["unit"]])
+    return f"{start.isoformat()}/{anchor.isoformat()}", "range"
 
 
 @_rule(rf"(?P<rel>{_REL}|the) (?P<unit>week|weekend|month|year|fiscal year|quarter|decade|century)")
@@ -635,6 +655,8 @@ def _ranges(text: str, ctx: _Ctx) -> Value | None:
         # "since" a date after the article's own runs backwards: left unresolved, not inverted
         if inner is None or _range_start(inner[0])[: len(end)] > end:
             return None
+        if inner[1] in ("day", "time", "week"):
+            return inner  # "since Wednesday", "since last week": when it began, as on its own
         return f"{_range_start(inner[0])}/{end}", "range"
     for pattern in (_BETWEEN, _DASH):
         m = pattern.fullmatch(text)
