@@ -338,6 +338,27 @@ def test_criticised_for_saying_is_said_by_who_was_criticised() -> None:
     assert claim.content.text == "as many as 90 people might be missing"
 
 
+def test_the_report_is_written_by_the_outlet_that_made_it() -> None:
+    text = (
+        "Deutsche Welle interviewed a captured soldier last week.\n"
+        "According to the report, recruits earn about $2,000 a month."
+    )
+    entities = [ent(text, "Deutsche Welle", "media")]
+    claim = by_cue(claims(text, entities), "According to")
+    assert claim.source is not None and claim.source.text == "the report"
+    assert (claim.source.kind, claim.source.canonical) == ("document", "Deutsche Welle")
+
+
+def test_he_goes_back_to_who_spoke_not_to_who_was_spoken_of() -> None:
+    text = (
+        "Mayor Jonas Welk said that if Tomas Brand resigns, the town will struggle.\n"
+        "He also argued that the dam must be rebuilt."
+    )
+    entities = [ent(text, "Jonas Welk", "person"), ent(text, "Tomas Brand", "person")]
+    claim = by_cue(claims(text, entities), "argued")
+    assert claim.source is not None and claim.source.canonical == "Jonas Welk"
+
+
 CUE_CASES = [
     ("estimated", "estimated"),
     ("believes", "estimated"),
@@ -471,10 +492,11 @@ def test_it_is_estimated_has_no_source() -> None:
     assert claim.certainty == "estimated"
 
 
-def test_new_reports_suggest_has_no_source() -> None:
+def test_new_reports_suggest_names_nobody() -> None:
     text = "New reports suggest the number could be as high as 100,000."
     claim = only(claims(text))
-    assert claim.source is None
+    assert claim.source is not None and claim.source.text == "New reports"
+    assert (claim.source.kind, claim.source.canonical) == ("unnamed", None)
     assert claim.cue is not None and claim.cue.text == "suggest"
     assert claim.certainty == "speculative"
 

@@ -140,6 +140,23 @@ def test_a_wire_copy_is_the_same_origin_as_its_original() -> None:
     assert homes.values[0].as_of == "2025-06-04"
 
 
+def test_a_figure_after_a_stretch_up_to_now_stands_as_of_publication() -> None:
+    """The police's 31 is today's count, not one spread over the past two days, so it follows
+    the governor's 41 of two days ago instead of disputing it."""
+    earlier = ("Bellmoor Bugle", "2025-06-04", "Governor Tessa Quorn said 41 people were missing.")
+    later = (
+        "Harbour Courier",
+        "2025-06-06",
+        "Police said 31 people were still missing, after 9 people were traced in the past "
+        "two days.",
+    )
+    found = extraction(later)
+    assert any(t.date == "2025-06-04/2025-06-06" for t in found.times)
+    missing = fact(index(earlier, later), "Missing")
+    assert [(v.value, v.as_of) for v in missing.values] == [(41, "2025-06-04"), (31, "2025-06-06")]
+    assert missing.status == "changing"
+
+
 def test_a_dateline_credits_the_wire_agency_as_origin() -> None:
     body = "SALLOW END, June 4 (RWS) - About 300 homes were damaged by the landslide."
     found = extraction(("Harbour Courier", "2025-06-04", body))

@@ -817,9 +817,13 @@ class _Extractor:
         if tok.lower_ in _EXPLETIVES and tok.dep_ in _PASSIVE_SUBJECTS:
             return None
         head_lemma = tok.lemma_.lower()
-        if tok.tag_ in {"NNS", "NNPS"} and head_lemma in self.lex.agentless and not _named(tok):
-            return None  # "new reports suggest": agentless
         start, end = self._source_range(tok)
+        if tok.tag_ in {"NNS", "NNPS"} and head_lemma in self.lex.agentless and not _named(tok):
+            # "new reports suggest": nobody is named, but the words that stand for the source
+            # are kept (unnamed), so a reader sees who the outlet leans on
+            return (
+                Source(self.text[start:end], start, end, "unnamed", None) if start < end else None
+            )
         for e in self.entities.within(max(0, start - 40), end + 40):
             if e.start < end and start < e.end:  # "Lee Min-ho": never cut a name in two
                 start, end = min(start, e.start), max(end, e.end)
@@ -932,6 +936,8 @@ class _Extractor:
         for kind in ("document", "government", "media", "organization", "unnamed"):
             heads = lex.kind_heads[kind]
             if head in heads or tok.lower_ in heads:
+                if kind == "document" and _definite(tok):
+                    return kind, self._author_of(tok)
                 named = kind in {"government", "media", "organization"}
                 return kind, _strip_det(text) if named else None
         if tok.pos_ == "PROPN":
@@ -1038,8 +1044,9 @@ class _Extractor:
             hi = self.sent_ends[k] if k < len(self.sent_ends) else tok.idx
             here = [e for e in candidates if lo <= e.start < hi]
             if here:
+                speakers = [e for e in here if self._spoke(e, tok.idx)]
                 subjects = [e for e in here if self._is_subject(e)]
-                return (subjects or here)[-1]
+                return (speakers or subjects or here)[-1]
         return candidates[-1]
 
     def _earlier_pronoun(self, tok: Token) -> Token | None:
@@ -1055,9 +1062,26 @@ class _Extractor:
                 return None
         return None
 
+    def _spoke(self, entity: Entity, before: int) -> bool:
+        """Whether a person was the source of a cue before ``before``: "Zelensky said that if
+        Trump leaves…" makes Zelensky the one a later "he argued" goes back to, not Trump."""
+        return any(
+            d.source is not None
+            and d.cue[0] < before
+            and d.source.start <= entity.start < d.source.end
+            for d in self.drafts.values()
+        )
+
     def _is_subject(self, entity: Entity) -> bool:
         span = self.doc.char_span(entity.start, entity.end, alignment_mode="expand")
         return span is not None and span.root.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS
+
+    def _author_of(self, tok: Token) -> str | None:
+        """Who wrote "the report" or "the statement": the body that last spoke or was named
+        in the sentences before it (Deutsche Welle for "according to the report" after DW's
+        interview), else nobody."""
+        kind, canonical = self._latest_body(tok)
+        return canonical if kind != "unnamed" else None
 
     def _latest_body(self, tok: Token) -> tuple[SourceKind, str | None]:
         """For "it said": the latest body that spoke, or was named, in the last sentences."""
