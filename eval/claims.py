@@ -359,15 +359,26 @@ def same_value(gold: JSON, pred: PQuantity) -> bool:
     """Value or low/high equal; a vague gold figure wants a vague (number-less) prediction."""
     if gold.get("vague"):
         return pred.vague or (pred.value is None and pred.low is None and pred.high is None)
-    given = (pred.value, pred.low, pred.high)
+    given = _as_gold_scale(gold, (pred.value, pred.low, pred.high), pred.unit)
     wanted = (gold.get("value"), gold.get("low"), gold.get("high"))
     return all(same_number(g, p) for g, p in zip(wanted, given, strict=True))
+
+
+def _as_gold_scale(
+    gold: JSON, numbers: tuple[float | None, ...], unit: str | None
+) -> tuple[float | None, ...]:
+    """A share read as a percentage ("a third" as 33.3 %) on the gold's scale of fractions
+    (0.3333): the same amount written two ways."""
+    if gold.get("unit") == "fraction" and unit == "percent":
+        return tuple(None if n is None else n / 100 for n in numbers)
+    return numbers
 
 
 def same_numbers(gold: JSON, pred: PQuantity) -> bool:
     """Lenient: the same set of numbers whatever their role (a bound read as a value)."""
     wanted = [gold.get(k) for k in ("value", "low", "high") if gold.get(k) is not None]
-    given = [x for x in (pred.value, pred.low, pred.high) if x is not None]
+    numbers = _as_gold_scale(gold, (pred.value, pred.low, pred.high), pred.unit)
+    given = [x for x in numbers if x is not None]
     if not wanted:
         return same_value(gold, pred)
     return len(wanted) == len(given) and all(any(same_number(w, g) for g in given) for w in wanted)

@@ -204,6 +204,15 @@ def test_perfect_prediction_scores_one() -> None:
         assert result[key]["accuracy"] == 1.0, key
 
 
+def test_a_share_as_a_percentage_matches_a_gold_fraction_only() -> None:
+    third = {"value": 0.3333, "low": None, "high": None, "unit": "fraction"}
+    count = {"value": 0.3333, "low": None, "high": None, "unit": "count"}
+    as_percent = scorer.PQuantity((0, 1), 33.33, None, None, False, None, "percent", None, None, "")
+    assert scorer.same_value(third, as_percent)
+    assert scorer.same_numbers(third, as_percent)
+    assert not scorer.same_value(count, as_percent)
+
+
 def test_empty_prediction_scores_zero() -> None:
     result = _evaluate(lambda gold: {"entities": [], "times": [], "claims": []})
     for scores in result["quantity"].values():

@@ -561,6 +561,19 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
         "Lists put the number of people not yet accounted for at about 70.",
         [people("about 70", "people", value=70, approximate=True)],
     ),
+    # a count spaCy glues to a word of when is still a count; a clock time is not
+    (
+        "The toll rose to 14 overnight. They met at 11 today.",
+        [{"text": "14", "value": 14, "counted": "toll"}],
+    ),
+    # the same sum in another currency, in brackets, keeps the bound
+    (
+        "Bonuses of up to 950,000 rubles (about $10,000) were paid.",
+        [
+            {"text": "up to 950,000 rubles", "high": 950_000, "unit": "RUB"},
+            {"text": "about $10,000", "high": 10_000, "approximate": True, "unit": "USD"},
+        ],
+    ),
     # a running total that has passed a mark is at least the mark; a count of laws is not
     (
         "Donations have passed $2.5 million. The council passed 12 bylaws.",

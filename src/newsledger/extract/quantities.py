@@ -730,12 +730,24 @@ class _Scanner:
             elif figure is not None:
                 if "skip" not in figure.flags:
                     self.inherit_unit(figure, previous)
+                    self.inherit_bound(figure, previous)
                     quantity = self.quantity(figure)
                     if quantity is not None:
                         yield quantity
                     previous = figure
                 floor = figure.end
                 free = max(i + 1, figure.next_tok)
+
+    def inherit_bound(self, fig: _Figure, previous: _Figure | None) -> None:
+        """ "up to 1.9 million rubles (about $20,000)": the same sum in another currency, in
+        brackets right after it, is bounded the same way."""
+        if previous is None or not previous.bound or fig.bound or fig.unit is None:
+            return
+        if previous.unit is None or previous.unit.kind != "currency":
+            return
+        between = self.text[previous.end : fig.start].strip()
+        if fig.unit.kind == "currency" and between == "(":  # qualifiers are in the figure
+            fig.bound = previous.bound
 
     def inherit_unit(self, fig: _Figure, previous: _Figure | None) -> None:
         """ "from about 14-18 mpg to 24": the figure after "to" has the unit of the one before.
@@ -1606,7 +1618,8 @@ class _Scanner:
             return "a slash that divides nothing"  # "24/7", "9/11"; but "1/16 of a pint"
         if self.arithmetic(num):
             return "arithmetic or a name"  # "2+2 talks", "P5+1"
-        if unit is None and any(t.ent_type_ in ("DATE", "TIME") for t in tokens):
+        timed = any(t.ent_type_ in ("DATE", "TIME") for t in tokens)
+        if unit is None and timed and not self.count_before_time_word(num):
             return "date or time"
         if unit is not None and unit.kind == "duration" and spelled_value == 1:
             return "one day"  # "one day", "a year": idioms more often than durations
@@ -1640,6 +1653,17 @@ class _Scanner:
         if unit is not None and unit.kind == "temperature" and self.is_chrome_line(num.first):
             return "page chrome"
         return ""
+
+    def count_before_time_word(self, num: _Num) -> bool:
+        """ "the toll rose to 11 overnight": spaCy takes "11 overnight" for a time, but the
+        number opens the entity and only a word of when follows it (no clock, no month)."""
+        ent = next((e for e in self.doc.ents if e.start <= num.first < e.end), None)
+        if ent is None or ent.start != num.first:
+            return False
+        if num.first > 0 and self.doc[num.first - 1].lower_ in _CLOCK_PREPOSITIONS:
+            return False  # "we met at 11 today": a clock time
+        rest = " ".join(t.lower_ for t in self.doc[num.last + 1 : ent.end])
+        return rest in _WHEN_AFTER_COUNT
 
     def arithmetic(self, num: _Num) -> bool:
         """A number glued by "+" to another number or a name ("2+2", "P5+1")."""
@@ -1816,6 +1840,11 @@ _REACHING_VERBS = frozenset(
     {"reach", "total", "exceed", "top", "hit", "number", "pass", "surpass", "approach"}
 )
 _COUNT_WORDS = frozenset({"number", "toll", "count", "tally", "total", "figure"})
+#: Words of when that spaCy glues onto a count before them ("rose to 11 overnight").
+_WHEN_AFTER_COUNT = frozenset(
+    {"overnight", "yesterday", "today", "tonight", "last night", "this morning", "this week"}
+)
+_CLOCK_PREPOSITIONS = frozenset({"at", "by", "until", "till", "before", "after"})
 #: Verbs after which a sum is a lower bound ("donations have passed $3.4 million").
 _PASSING_VERBS = frozenset({"pass", "surpass", "exceed", "top"})
 
