@@ -42,6 +42,23 @@ def test_figure_nobody_states_is_the_outlets_own_claim() -> None:
     assert shelters.text == "Around 2,000 residents were moved to shelters overnight."
 
 
+def _sources(body: str) -> list[tuple[str, str | None]]:
+    return [(c.source.kind, c.source.canonical) for c in extract(document(body)).claims if c.source]
+
+
+def test_someone_of_a_body_is_unnamed_and_a_spokesman_named_is_that_person() -> None:
+    assert _sources("A senior Brelish defence official said 300 marines died.") == [
+        ("unnamed", None)
+    ]
+    assert _sources("Pentagon officials said 500 troops arrived.") == [("unnamed", None)]
+    assert _sources("A Pentagon spokesman, Patrick Ryder, said 500 troops arrived.") == [
+        ("person", "Patrick Ryder")
+    ]
+    assert _sources("A spokesman for the Ministry of Social Affairs said 90 homes flooded.") == [
+        ("government", "Ministry of Social Affairs")
+    ]
+
+
 def test_relative_date_of_a_claim_resolves_against_the_publication_date() -> None:
     found = extract(document(STORY))
     velde = next(c for c in found.claims if c.source and c.source.canonical == "Tomas Velde")

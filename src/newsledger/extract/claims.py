@@ -168,8 +168,11 @@ def _canonical_source(claim: Claim, entities: Sequence[Entity]) -> Claim:
     source = claim.source
     if source is None:
         return claim
-    if source.canonical is None:
+    person = any(_speaks_as_person(e, source) for e in entities)
+    if source.canonical is None or person:  # "a Pentagon spokesman, Patrick Ryder": Ryder
         source = _named_inside(source, entities)
+    elif _someone_from(source.text):  # "Pentagon officials": someone there, unnamed
+        source = dataclasses.replace(source, kind="unnamed", canonical=None)
     if source.kind == "unnamed":
         return dataclasses.replace(claim, source=source)
     known = aliases.lookup(source.canonical or "") or aliases.lookup(source.text)
@@ -178,6 +181,14 @@ def _canonical_source(claim: Claim, entities: Sequence[Entity]) -> Claim:
     if known is None:  # keep what _named_inside found
         return dataclasses.replace(claim, source=source)
     return dataclasses.replace(claim, source=dataclasses.replace(source, canonical=known))
+
+
+def _speaks_as_person(entity: Entity, source: Source) -> bool:
+    """A person named in the source phrase, not as the owner of what speaks ("Yoon's office")."""
+    if entity.label != "person" or not _inside(entity, source):
+        return False
+    after = source.text[entity.end - source.start :]
+    return not after.startswith(("'s", "’s", "'", "’"))
 
 
 _SOURCE_KINDS: dict[str, SourceKind] = {
@@ -202,9 +213,26 @@ def _named_inside(source: Source, entities: Sequence[Entity]) -> Source:
     ]
     people = [e for e in inside if e.label == "person"]
     named = people[-1] if people else (inside[-1] if inside else None)
-    if named is None:
+    if named is None or (not people and _someone_from(source.text)):
         return source
     return dataclasses.replace(source, canonical=named.canonical, kind=_SOURCE_KINDS[named.label])
+
+
+#: Who speaks as one of a body, not for it: "a senior Defense Department official", "U.S.
+#: officials", "two intelligence sources" name nobody. A spokesman speaks for the body.
+_MEMBERS = frozenset({"official", "source", "officer", "diplomat", "insider", "aide", "analyst"})
+_SOME = frozenset({"a", "an", "one", "two", "three", "several", "some", "many", "other", "senior"})
+
+
+def _someone_from(text: str) -> bool:
+    words = text.lower().split()
+    if not words:
+        return False
+    head = words[-1].strip(",.;:")
+    plural = head.endswith("s") and head[:-1] in _MEMBERS
+    if head not in _MEMBERS and not plural:
+        return False
+    return words[0] in _SOME or (plural and words[0] not in {"the", "its", "their"})
 
 
 #: Words before a name inside a source that make it where the source is, not who speaks:
