@@ -157,6 +157,12 @@ def test_a_figure_after_a_stretch_up_to_now_stands_as_of_publication() -> None:
     assert missing.status == "changing"
 
 
+def test_a_state_verb_before_the_figure_beats_a_participle_after_it() -> None:
+    body = 'The army said it had killed or wounded "about 300" soldiers sent by Brelia.'
+    labels = [f.label for f in index(("Harbour Courier", "2025-06-06", body)).facts(STORY)]
+    assert any("killed or wounded" in label for label in labels), labels
+
+
 def test_a_dateline_credits_the_wire_agency_as_origin() -> None:
     body = "SALLOW END, June 4 (RWS) - About 300 homes were damaged by the landslide."
     found = extraction(("Harbour Courier", "2025-06-04", body))

@@ -547,7 +547,7 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
     ),
     (
         "Police said the number of people still missing had fallen to 31.",
-        [people("31", "people", value=31)],
+        [people("31", "people still missing", value=31)],
     ),
     (
         "She warned that the number of dead could be as high as 75.",
@@ -559,7 +559,7 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
     ),
     (
         "Lists put the number of people not yet accounted for at about 70.",
-        [people("about 70", "people", value=70, approximate=True)],
+        [people("about 70", "people not yet accounted for", value=70, approximate=True)],
     ),
     # a count spaCy glues to a word of when is still a count; a clock time is not
     (

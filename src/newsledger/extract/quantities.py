@@ -1845,17 +1845,33 @@ _WHEN_AFTER_COUNT = frozenset(
     {"overnight", "yesterday", "today", "tonight", "last night", "this morning", "this week"}
 )
 _CLOCK_PREPOSITIONS = frozenset({"at", "by", "until", "till", "before", "after"})
+#: Words between a counted noun and its state: "still missing", "not yet accounted for".
+_STATE_GLUE = frozenset({"still", "not", "yet", "now", "confirmed", "or", "and", "accounted"})
 #: Verbs after which a sum is a lower bound ("donations have passed $3.4 million").
 _PASSING_VERBS = frozenset({"pass", "surpass", "exceed", "top"})
 
 
 def _phrase(token: Token) -> str:
-    """A noun with its adjectives and compounds before it ("death toll", "North Korean troops")."""
+    """A noun with its adjectives and compounds before it ("death toll", "North Korean troops")
+    and the state words after it ("people still missing", "people not yet accounted for")."""
     first = token
     for child in token.lefts:
         if child.dep_ in {"amod", "compound", "nmod"} and child.i < first.i:
             first = child
-    return token.doc[first.i : token.i + 1].text
+    return token.doc[first.i : _state_end(token) + 1].text
+
+
+def _state_end(noun: Token) -> int:
+    """The last token of the state words right after a counted noun, or the noun's own."""
+    doc, states = noun.doc, _vocab().people_states
+    last = noun.i
+    for k in range(noun.i + 1, min(len(doc), noun.i + 7)):
+        word = doc[k].lower_
+        if word in states or (word == "for" and doc[k - 1].lower_ == "accounted"):
+            last = k
+        elif word not in _STATE_GLUE:
+            break
+    return last
 
 
 def _count_named(noun: Token) -> str | None:
@@ -1959,7 +1975,8 @@ def _with_implied_counted(doc: Doc, quantity: Quantity) -> Quantity:
     counted = _implied_counted(doc, quantity)
     if counted is None:
         return quantity
-    people = counted.split()[-1].lower() in _vocab().people_states | _vocab().people_nouns
+    words = {w.strip(",;:") for w in counted.lower().split()}
+    people = bool(words & (_vocab().people_states | _vocab().people_nouns))
     return dataclasses.replace(quantity, counted=counted, unit="people" if people else None)
 
 

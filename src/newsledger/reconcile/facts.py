@@ -550,8 +550,11 @@ class _Classifier:
     def _state(self, segment: _Segment, thing: str | None) -> str | None:
         """The state the words around the figure give, for person-like or unknown things."""
         v = vocab()
-        after = [m for m in v.state_re.finditer(segment.after)]
         victims_ok = thing is None or thing in v.person_things
+        verb = self._state_verb_before(segment)
+        if verb is not None and (victims_ok or not v.states[verb].victim):
+            return verb  # "killed or wounded several hundred soldiers sent by …": not "sent"
+        after = [m for m in v.state_re.finditer(segment.after)]
         after = [
             m for m in after if victims_ok or not v.states[v.state_of[m.group(0).lower()]].victim
         ]
@@ -571,6 +574,14 @@ class _Classifier:
         if before:
             return v.state_of[before[-1].group(0).lower()]
         return None
+
+    def _state_verb_before(self, segment: _Segment) -> str | None:
+        """A state verb right before the figure, whose object it is ("could have killed or
+        wounded \"several hundred\" soldiers"): only quotes and spaces between them."""
+        found = list(vocab().state_re.finditer(segment.before))
+        if not found or segment.before[found[-1].end() :].strip(" \"“”'‘’"):
+            return None
+        return vocab().state_of[found[-1].group(0).lower()]
 
     def _near_qualifier(self, segment: _Segment) -> str | None:
         """A qualifier in the few words before the figure ("Russian troops are suffering 1,200")
