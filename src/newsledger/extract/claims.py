@@ -77,7 +77,7 @@ def shift(item: T, delta: int) -> T:
     return dataclasses.replace(item, **changes)
 
 
-def _inside(item: Any, outer: Claim | Span) -> bool:
+def _inside(item: Any, outer: Claim | Span | Source) -> bool:
     return bool(outer.start <= item.start and item.end <= outer.end)
 
 

@@ -49,7 +49,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -299,6 +299,11 @@ def sublinear(counts: Mapping[str, int]) -> dict[str, float]:
     return {term: round(w / norm, WEIGHT_DECIMALS) for term, w in weights.items()}
 
 
+def _log_counts(counts: Mapping[str, int]) -> dict[str, float]:
+    log = math.log
+    return {k: log(1 + n) for k, n in counts.items()}
+
+
 def _unit(vector: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(w * w for w in vector.values()))
     return {k: w / norm for k, w in vector.items()} if norm else {}
@@ -424,10 +429,16 @@ class StoryIndex:
         self._documents = 0
         self._term_df: dict[str, int] = {}
         self._entity_df: dict[str, int] = {}
+        #: ``log(1 + df)`` of each key, kept beside the counts: scoring weighs every term of
+        #: every candidate story by it, and a lookup is cheaper than a log (same floats).
+        self._term_log_df: dict[str, float] = {}
+        self._entity_log_df: dict[str, float] = {}
         self._postings: dict[str, dict[int, None]] = {}
         self._assigned: dict[str, int] = {}  # document id -> story number
         self._aliases: dict[int, int] = {}  # merged story number -> the number it went into
         self._by_number: dict[int, Story] = {}
+        #: The last document day's window as ISO bounds (day, earliest, latest).
+        self._window_bounds: tuple[date, str, str] | None = None
 
     # --- public -------------------------------------------------------------------------------
 
@@ -504,6 +515,8 @@ class StoryIndex:
         index._documents = int(state["documents"])
         index._term_df = dict(state["term_df"])  # JSON's own types: no conversion per entry
         index._entity_df = dict(state["entity_df"])
+        index._term_log_df = _log_counts(index._term_df)
+        index._entity_log_df = _log_counts(index._entity_df)
         for item in state["stories"]:
             story = Story.from_state(item)
             index.stories[story.id] = story
@@ -529,10 +542,13 @@ class StoryIndex:
     def _count(self, features: _Features) -> None:
         """Update the running document frequencies with one original document."""
         self._documents += 1
+        log = math.log
         for term in features.terms:
-            self._term_df[term] = self._term_df.get(term, 0) + 1
+            n = self._term_df[term] = self._term_df.get(term, 0) + 1
+            self._term_log_df[term] = log(1 + n)
         for key in features.entities:
-            self._entity_df[key] = self._entity_df.get(key, 0) + 1
+            n = self._entity_df[key] = self._entity_df.get(key, 0) + 1
+            self._entity_log_df[key] = log(1 + n)
 
     def _idf(self, df: Mapping[str, int], key: str) -> float:
         """Smoothed IDF, ``log((1 + N) / (1 + df)) + 1``: never 0, so a term in every document
@@ -540,19 +556,34 @@ class StoryIndex:
         return math.log((1 + self._documents) / (1 + df.get(key, 0))) + 1.0
 
     def _weighted_by_idf(
-        self, df: Mapping[str, int], weights: Mapping[str, float]
+        self, log_df: Mapping[str, float], weights: Mapping[str, float]
     ) -> dict[str, float]:
         """Each weight times its key's IDF: the formula of ``_idf`` in one tight loop (this is
-        where scoring spends its time)."""
+        where scoring spends its time), with ``log(1 + df)`` looked up, not computed."""
         base = math.log(1 + self._documents) + 1.0
-        log, get = math.log, df.get
-        return {k: w * (base - log(1 + get(k, 0))) for k, w in weights.items()}
+        get = log_df.get
+        return {k: w * (base - get(k, 0.0)) for k, w in weights.items()}
 
     def _term_vector(self, terms: Mapping[str, float]) -> dict[str, float]:
-        return _unit(self._weighted_by_idf(self._term_df, terms))
+        return _unit(self._weighted_by_idf(self._term_log_df, terms))
+
+    def _cosine(self, unit: Mapping[str, float], terms: Mapping[str, float]) -> float:
+        """``_dot(unit, self._term_vector(terms))`` without building the story's vector: one
+        pass for its norm, one over the document's terms for the dot product."""
+        base = math.log(1 + self._documents) + 1.0
+        get = self._term_log_df.get
+        norm = math.sqrt(sum([(w * (base - get(k, 0.0))) ** 2 for k, w in terms.items()]))
+        if not norm:
+            return 0.0
+        dot = 0.0
+        for key, u in unit.items():
+            w = terms.get(key)
+            if w is not None:
+                dot += u * w * (base - get(key, 0.0))
+        return dot / norm
 
     def _entity_vector(self, counts: Mapping[str, float]) -> dict[str, float]:
-        return _unit(self._weighted_by_idf(self._entity_df, counts))
+        return _unit(self._weighted_by_idf(self._entity_log_df, counts))
 
     def _entity_profile(self, story: Story) -> dict[str, float]:
         """A story's names weighted by the share of its reports naming them, and rarity."""
@@ -576,25 +607,36 @@ class StoryIndex:
         Each hit counts the term's weight in the document (a name counts as a modest term),
         so the stories sharing its most telling words are scored first.
         """
-        vector = features.vector
+        vector, day = features.vector, features.day
         hits: dict[int, float] = {}
+        near: dict[int, bool] = {}  # story number -> within the window of the document's day
         for key in self._salient(features, self.settings.query_terms):
             weight = vector.get(key, 0.05)
             for posted in self._postings.get(key, ()):
                 number = self._resolve(posted)
-                hits[number] = hits.get(number, 0.0) + weight
-        out: list[Story] = []
-        for number in sorted(hits, key=lambda n: (-hits[n], n)):
-            story = self._by_number[number]
-            if abs(story.gap_days(features.day)) <= self.settings.window_days:
-                out.append(story)
-            if len(out) >= self.settings.max_candidates:
-                break
-        return out
+                inside = near.get(number)
+                if inside is None:
+                    inside = near[number] = self._within_window(self._by_number[number], day)
+                if inside:
+                    hits[number] = hits.get(number, 0.0) + weight
+        best = heapq.nsmallest(self.settings.max_candidates, hits, key=lambda n: (-hits[n], n))
+        return [self._by_number[n] for n in best]
+
+    def _within_window(self, story: Story, day: date | None) -> bool:
+        """``abs(story.gap_days(day)) <= window_days``, on ISO strings (they sort as dates):
+        the check runs for every posted story a document's terms reach."""
+        if day is None or story.first is None or story.last is None:
+            return True
+        bounds = self._window_bounds
+        if bounds is None or bounds[0] != day:
+            reach = timedelta(days=self.settings.window_days)
+            bounds = (day, (day - reach).isoformat(), (day + reach).isoformat())
+            self._window_bounds = bounds
+        return story.last >= bounds[1] and story.first <= bounds[2]
 
     def _score(self, features: _Features, story: Story) -> _Match:
         settings = self.settings
-        text = _dot(features.vector, self._term_vector(story.terms))
+        text = self._cosine(features.vector, story.terms)
         names = _dot(features.names, self._entity_profile(story)) if features.names else 0.0
         blended = settings.text_weight * text + (1 - settings.text_weight) * names
         gap = story.gap_days(features.day)
@@ -751,7 +793,7 @@ class StoryIndex:
         limit = self.settings.centroid_terms
         if len(story.terms) <= 2 * limit:
             return
-        weight = self._weighted_by_idf(self._term_df, story.terms)
+        weight = self._weighted_by_idf(self._term_log_df, story.terms)
         kept = heapq.nlargest(limit, weight, key=lambda t: (weight[t], t))
         story.terms = {t: story.terms[t] for t in kept}
 
