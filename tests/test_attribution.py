@@ -813,6 +813,6 @@ def test_figure_a_count_reaches_counts_what_the_count_counts() -> None:
         "Casualties among the crews have now reached about 300."
     )
     nineteen = next(q for q in _figure_claim(body, 19).quantities if q.value == 19)
-    assert nineteen.counted == "people"
+    assert nineteen.counted == "people confirmed dead"
     three_hundred = next(q for q in _figure_claim(body, 300).quantities if q.value == 300)
     assert three_hundred.counted == "Casualties"
