@@ -157,6 +157,14 @@ def test_a_figure_after_a_stretch_up_to_now_stands_as_of_publication() -> None:
     assert missing.status == "changing"
 
 
+def test_a_figure_since_a_day_stands_as_of_publication() -> None:
+    body = "About 4,000 people have been evacuated since Sunday night, the agency said."
+    found = extraction(("Harbour Courier", "2025-06-05", body))
+    assert any(t.text.startswith("since") and t.granularity == "day" for t in found.times)
+    evacuated = fact(index(("Harbour Courier", "2025-06-05", body)), "Evacuated")
+    assert [v.as_of for v in evacuated.values] == ["2025-06-05"]
+
+
 def test_a_state_verb_before_the_figure_beats_a_participle_after_it() -> None:
     body = 'The army said it had killed or wounded "about 300" soldiers sent by Brelia.'
     labels = [f.label for f in index(("Harbour Courier", "2025-06-06", body)).facts(STORY)]

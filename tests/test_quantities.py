@@ -530,11 +530,11 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
     ),
     (
         'The army counts "at least 4,000" Dutch conscripts near Ostwick.',
-        [people('at least 4,000" Dutch conscripts', "Dutch conscripts", low=4000)],
+        [people("at least 4,000", "Dutch conscripts", low=4000)],
     ),
     (
         'The agency kept its figure of "more than 900" evacuated.',
-        [people('more than 900" evacuated', "evacuated", low=900)],
+        [people("more than 900", "evacuated", low=900)],
     ),
     (
         "A 2,000-strong column of Brelish marines landed. A 40-strong crew left.",

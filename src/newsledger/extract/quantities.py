@@ -1230,6 +1230,7 @@ class _Scanner:
 
     def read_counted(self, fig: _Figure, stop: int) -> None:
         j = self.past_closing_quote(fig, fig.next_tok, stop)
+        quoted = j != fig.next_tok  # the figure alone is quoted: its span stays the quote's
         if j >= stop:
             return
         num = fig.num
@@ -1284,7 +1285,8 @@ class _Scanner:
             if fig.counted_unit == "people":
                 last = self.people_state_end(head, stop)
         fig.counted = (first, head, last)
-        fig.end = max(fig.end, self.doc[last].idx + len(self.doc[last].text))
+        if not quoted:
+            fig.end = max(fig.end, self.doc[last].idx + len(self.doc[last].text))
         fig.next_tok = last + 1
 
     def past_closing_quote(self, fig: _Figure, j: int, stop: int) -> int:

@@ -878,8 +878,8 @@ def as_of(claim: Claim, published: str | None) -> tuple[str | None, tuple[date, 
 
     The claim's latest day-precise date not after publication (a statement "on Monday"), else its
     narrowest week, range or month (clipped at publication), else the publication day. A range
-    that runs up to publication ("in the past two days", "since the 1950s") says how long, not
-    when: the figure beside it stands as of publication.
+    that runs up to publication ("in the past two days", "since the 1950s") or a start ("since
+    Sunday night") says how long, not when: the figure beside it stands as of publication.
     """
     pub = _day(published) if published else None
     days: list[tuple[date, date]] = []
@@ -891,6 +891,8 @@ def as_of(claim: Claim, published: str | None) -> tuple[str | None, tuple[date, 
         if interval is None or (pub is not None and interval[0] > pub):
             continue
         start, end = interval
+        if when.text.lower().startswith("since"):
+            continue  # "evacuated since Sunday night": when it began, the figure is now's
         if when.granularity == "range" and pub is not None and end >= pub:
             continue  # "traced in the past two days": a stretch up to now, the figure is now's
         end = min(end, pub) if pub else end
