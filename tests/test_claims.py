@@ -57,6 +57,8 @@ def test_someone_of_a_body_is_unnamed_and_a_spokesman_named_is_that_person() -> 
     assert _sources("A spokesman for the Ministry of Social Affairs said 90 homes flooded.") == [
         ("government", "Ministry of Social Affairs")
     ]
+    office = "Homes get $500 a month, as per a statement from the office of Premier Jonas Welk."
+    assert _sources(office) == [("government", "Jonas Welk's office")]
 
 
 def test_relative_date_of_a_claim_resolves_against_the_publication_date() -> None:

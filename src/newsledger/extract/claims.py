@@ -184,9 +184,12 @@ def _canonical_source(claim: Claim, entities: Sequence[Entity]) -> Claim:
 
 
 def _speaks_as_person(entity: Entity, source: Source) -> bool:
-    """A person named in the source phrase, not as the owner of what speaks ("Yoon's office")."""
+    """A person named in the source phrase, not as the owner of what speaks ("Yoon's office",
+    "the office of Prime Minister Lydia Casterman")."""
     if entity.label != "person" or not _inside(entity, source):
         return False
+    if "office" in (source.canonical or "").lower():
+        return False  # the attribution step named the office after its holder
     after = source.text[entity.end - source.start :]
     return not after.startswith(("'s", "’s", "'", "’"))
 
