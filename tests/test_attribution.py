@@ -310,53 +310,64 @@ def test_according_to_a_relay_leaves_the_inner_claim_to_its_speaker() -> None:
     assert by_cue(found, "according to").quantities == ()
 
 
-def test_a_person_citing_intelligence_is_the_source() -> None:
-    text = "Brelish MP Anna Velk-Moor, citing intelligence data, said 300 marines had died."
-    entities = [ent(text, "Anna Velk-Moor", "person")]
-    claim = only(claims(text, entities))
-    assert claim.source is not None and claim.source.canonical == "Anna Velk-Moor"
-
-
-def test_pronoun_after_told_someone_is_the_speaker_not_the_listener() -> None:
-    text = (
+SPEAKER_CASES = [
+    # a person citing intelligence is the source, not the intelligence
+    (
+        "Brelish MP Anna Velk-Moor, citing intelligence data, said 300 marines had died.",
+        [("Anna Velk-Moor", "person")],
+        "said",
+        ("person", "Anna Velk-Moor"),
+    ),
+    # the second "he" of "he told X, but he warned" is the first one, not the listener
+    (
         "Mayor Jonas Welk spoke on Friday.\n"
-        '"We lost 40 homes," he told host Marta Quill, but he warned that 200 more were at risk.'
-    )
-    entities = [ent(text, "Jonas Welk", "person"), ent(text, "Marta Quill", "person")]
-    claim = by_cue(claims(text, entities), "warned")
-    assert claim.source is not None and claim.source.canonical == "Jonas Welk"
-
-
-def test_criticised_for_saying_is_said_by_who_was_criticised() -> None:
-    text = (
+        '"We lost 40 homes," he told host Marta Quill, but he warned that 200 more were at risk.',
+        [("Jonas Welk", "person"), ("Marta Quill", "person")],
+        "warned",
+        ("person", "Jonas Welk"),
+    ),
+    # "criticised for saying": said by who was criticised
+    (
         "Mayor Jonas Welk, who was criticised last week for saying as many as 90 people "
-        "might be missing, said he stood by it."
-    )
-    entities = [ent(text, "Jonas Welk", "person")]
-    claim = by_cue(claims(text, entities), "saying")
-    assert claim.source is not None and claim.source.canonical == "Jonas Welk"
-    assert claim.content.text == "as many as 90 people might be missing"
-
-
-def test_the_report_is_written_by_the_outlet_that_made_it() -> None:
-    text = (
+        "might be missing, said he stood by it.",
+        [("Jonas Welk", "person")],
+        "saying",
+        ("person", "Jonas Welk"),
+    ),
+    # "the report" is written by the body that last spoke
+    (
         "Deutsche Welle interviewed a captured soldier last week.\n"
-        "According to the report, recruits earn about $2,000 a month."
-    )
-    entities = [ent(text, "Deutsche Welle", "media")]
-    claim = by_cue(claims(text, entities), "According to")
-    assert claim.source is not None and claim.source.text == "the report"
-    assert (claim.source.kind, claim.source.canonical) == ("document", "Deutsche Welle")
-
-
-def test_he_goes_back_to_who_spoke_not_to_who_was_spoken_of() -> None:
-    text = (
+        "According to the report, recruits earn about $2,000 a month.",
+        [("Deutsche Welle", "media")],
+        "According to",
+        ("document", "Deutsche Welle"),
+    ),
+    # "he" goes back to who spoke, not to who was spoken of
+    (
         "Mayor Jonas Welk said that if Tomas Brand resigns, the town will struggle.\n"
-        "He also argued that the dam must be rebuilt."
-    )
-    entities = [ent(text, "Jonas Welk", "person"), ent(text, "Tomas Brand", "person")]
-    claim = by_cue(claims(text, entities), "argued")
-    assert claim.source is not None and claim.source.canonical == "Jonas Welk"
+        "He also argued that the dam must be rebuilt.",
+        [("Jonas Welk", "person"), ("Tomas Brand", "person")],
+        "argued",
+        ("person", "Jonas Welk"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "cue", "speaker"), SPEAKER_CASES, ids=[c[2] for c in SPEAKER_CASES]
+)
+def test_who_speaks(
+    text: str, names: list[tuple[str, EntityLabel]], cue: str, speaker: tuple[str, str]
+) -> None:
+    claim = by_cue(claims(text, [ent(text, name, label) for name, label in names]), cue)
+    assert claim.source is not None
+    assert (claim.source.kind, claim.source.canonical) == speaker
+
+
+def test_criticised_for_saying_takes_only_what_was_said() -> None:
+    text = SPEAKER_CASES[2][0]
+    claim = by_cue(claims(text, [ent(text, "Jonas Welk", "person")]), "saying")
+    assert claim.content.text == "as many as 90 people might be missing"
 
 
 CUE_CASES = [
