@@ -410,6 +410,8 @@ class _Extractor:
         self.quotes = _Quotes(self.text)
         self.entities = _Entities(doc, text, entities, self.lex)
         self.drafts: dict[int, _Draft] = {}
+        #: The "according to X" phrases of all drafts, which no other content takes in.
+        self.phrases: list[CharRange] = []
         self.sent_starts: list[int] = []
         self.sent_ends: list[int] = []
         #: every sentence end, known before the pass (the two lists above grow with it)
@@ -432,6 +434,7 @@ class _Extractor:
                 self._attach_quote(k)
             except Exception:
                 log.debug("attribution skipped quote %d", k, exc_info=True)
+        self.phrases = [d.phrase for d in self.drafts.values() if d.phrase]
         claims: list[Claim] = []
         for draft in sorted(self.drafts.values(), key=lambda d: d.cue):
             claims.extend(self._claims(draft))
@@ -1296,7 +1299,7 @@ class _Extractor:
         """Content fragments snapped to quotes, trimmed, merged, with the cue and source cut out
         (a clause's subtree can reach around them: "which he said were…")."""
         holes = [draft.cue]
-        holes.extend(d.phrase for d in self.drafts.values() if d.phrase and d is not draft)
+        holes.extend(p for p in self.phrases if p != draft.phrase)
         if draft.source is not None:
             holes.append((draft.source.start, draft.source.end))
             holes.extend(self._own_participles(draft))
