@@ -561,6 +561,20 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
         "Lists put the number of people not yet accounted for at about 70.",
         [people("about 70", "people not yet accounted for", value=70, approximate=True)],
     ),
+    # "more" says the figure adds to a count; it is no part of what is counted
+    (
+        "Dozens more homes were flooded.",
+        [
+            {
+                "text": "Dozens more homes",
+                "low": 12,
+                "high": 120,
+                "approximate": True,
+                "unit": "home",
+                "counted": "homes",
+            }
+        ],
+    ),
     # a count spaCy glues to a word of when is still a count; a clock time is not
     (
         "The toll rose to 14 overnight. They met at 11 today.",

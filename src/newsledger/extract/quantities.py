@@ -1279,6 +1279,8 @@ class _Scanner:
         if phrase is None:
             return
         first, head = phrase
+        if first < head and self.doc[first].lower_ in _INCREMENT_WORDS:
+            first += 1  # "dozens more homes": homes are counted, "more" says they add up
         last = head
         if fig.unit is None:
             fig.counted_unit = self.counted_unit(first, head)
@@ -1847,6 +1849,8 @@ _WHEN_AFTER_COUNT = frozenset(
     {"overnight", "yesterday", "today", "tonight", "last night", "this morning", "this week"}
 )
 _CLOCK_PREPOSITIONS = frozenset({"at", "by", "until", "till", "before", "after"})
+#: Words between a figure and what it counts that say it adds to an earlier count.
+_INCREMENT_WORDS = frozenset({"more", "additional", "extra", "further", "fewer"})
 #: Words between a counted noun and its state: "still missing", "not yet accounted for".
 _STATE_GLUE = frozenset({"still", "not", "yet", "now", "confirmed", "or", "and", "accounted"})
 #: Verbs after which a sum is a lower bound ("donations have passed $3.4 million").
