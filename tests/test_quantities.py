@@ -48,16 +48,16 @@ from newsledger.model import Quantity
         ("1/16", Amount(0.0625)),
         ("3 1/2", Amount(3.5)),
         ("½", Amount(0.5)),
-        # spelled-out vague amounts: a range, approximate
+        # spelled-out vague amounts: a range, approximate, vague (no number is given)
         ("several thousand", Amount(None, 3000, 9000, approximate=True, vague=True)),
         ("a few hundred", Amount(None, 200, 500, approximate=True, vague=True)),
         ("several", Amount(None, 3, 9, approximate=True, vague=True)),
         ("a couple thousand", Amount(2000, approximate=True)),
         ("a couple of million", Amount(2_000_000, approximate=True)),
-        ("dozens", Amount(None, 12, 120, approximate=True)),
-        ("hundreds", Amount(None, 100, 1000, approximate=True)),
-        ("tens of thousands", Amount(None, 10_000, 100_000, approximate=True)),
-        ("hundreds of thousands", Amount(None, 100_000, 1_000_000, approximate=True)),
+        ("dozens", Amount(None, 12, 120, approximate=True, vague=True)),
+        ("hundreds", Amount(None, 100, 1000, approximate=True, vague=True)),
+        ("tens of thousands", Amount(None, 10_000, 100_000, approximate=True, vague=True)),
+        ("hundreds of thousands", Amount(None, 100_000, 1_000_000, approximate=True, vague=True)),
     ],
 )
 def test_parse_amount(text: str, expected: Amount) -> None:
@@ -200,8 +200,12 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
     (
         "Dozens of civilians and hundreds of refugees crossed the border.",
         [
-            people("Dozens of civilians", "civilians", low=12, high=120, approximate=True),
-            people("hundreds of refugees", "refugees", low=100, high=1000, approximate=True),
+            people(
+                "Dozens of civilians", "civilians", low=12, high=120, approximate=True, vague=True
+            ),
+            people(
+                "hundreds of refugees", "refugees", low=100, high=1000, approximate=True, vague=True
+            ),
         ],
     ),
     (
@@ -213,6 +217,7 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
                 low=10_000,
                 high=100_000,
                 approximate=True,
+                vague=True,
             )
         ],
     ),
@@ -224,6 +229,7 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
                 "low": 100,
                 "high": 1000,
                 "approximate": True,
+                "vague": True,
                 "unit": "mi",
             }
         ],
@@ -570,6 +576,7 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
                 "low": 12,
                 "high": 120,
                 "approximate": True,
+                "vague": True,
                 "unit": "home",
                 "counted": "homes",
             }

@@ -448,7 +448,7 @@ def _plural_magnitude(tokens: list[_Tok]) -> Amount | None:
     if magnitudes[0] == "tens" and len(magnitudes) == 1:
         return None
     low = math.prod(v.plural_magnitudes[w] for w in magnitudes)
-    return Amount(None, low, low * 10, approximate=True)
+    return Amount(None, low, low * 10, approximate=True, vague=True)
 
 
 def _scale_product(tokens: list[_Tok]) -> float | None:
