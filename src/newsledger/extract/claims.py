@@ -169,10 +169,10 @@ def _canonical_source(claim: Claim, entities: Sequence[Entity]) -> Claim:
     if source is None:
         return claim
     person = any(_speaks_as_person(e, source) for e in entities)
-    if source.canonical is None or person:  # "a Pentagon spokesman, Patrick Ryder": Ryder
-        source = _named_inside(source, entities)
-    elif _someone_from(source.text):  # "Pentagon officials": someone there, unnamed
+    if not person and _someone_from(source.text):  # "Pentagon officials": someone, unnamed
         source = dataclasses.replace(source, kind="unnamed", canonical=None)
+    elif source.canonical is None or person:  # "a Pentagon spokesman, Patrick Ryder": Ryder
+        source = _named_inside(source, entities)
     if source.kind == "unnamed":
         return dataclasses.replace(claim, source=source)
     known = aliases.lookup(source.canonical or "") or aliases.lookup(source.text)
@@ -216,7 +216,7 @@ def _named_inside(source: Source, entities: Sequence[Entity]) -> Source:
     ]
     people = [e for e in inside if e.label == "person"]
     named = people[-1] if people else (inside[-1] if inside else None)
-    if named is None or (not people and _someone_from(source.text)):
+    if named is None:
         return source
     return dataclasses.replace(source, canonical=named.canonical, kind=_SOURCE_KINDS[named.label])
 

@@ -578,10 +578,11 @@ class _Classifier:
     def _state_verb_before(self, segment: _Segment) -> str | None:
         """A state verb right before the figure, whose object it is ("could have killed or
         wounded \"several hundred\" soldiers"): only quotes and spaces between them."""
-        found = list(vocab().state_re.finditer(segment.before))
+        v = vocab()
+        found = list(v.state_re.finditer(segment.before))
         if not found or segment.before[found[-1].end() :].strip(" \"“”'‘’"):
             return None
-        return vocab().state_of[found[-1].group(0).lower()]
+        return v.state_of[found[-1].group(0).lower()]
 
     def _near_qualifier(self, segment: _Segment) -> str | None:
         """A qualifier in the few words before the figure ("Russian troops are suffering 1,200")

@@ -304,6 +304,14 @@ def _log_counts(counts: Mapping[str, int]) -> dict[str, float]:
     return {k: log(1 + n) for k, n in counts.items()}
 
 
+def _within(story: Story, bounds: tuple[str, str] | None) -> bool:
+    """``abs(story.gap_days(day)) <= window_days`` on the window's ISO bounds (ISO days sort as
+    dates): the check runs for every posted story a document's terms reach."""
+    if bounds is None or story.first is None or story.last is None:
+        return True
+    return story.last >= bounds[0] and story.first <= bounds[1]
+
+
 def _unit(vector: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(w * w for w in vector.values()))
     return {k: w / norm for k, w in vector.items()} if norm else {}
@@ -437,8 +445,6 @@ class StoryIndex:
         self._assigned: dict[str, int] = {}  # document id -> story number
         self._aliases: dict[int, int] = {}  # merged story number -> the number it went into
         self._by_number: dict[int, Story] = {}
-        #: The last document day's window as ISO bounds (day, earliest, latest).
-        self._window_bounds: tuple[date, str, str] | None = None
 
     # --- public -------------------------------------------------------------------------------
 
@@ -607,7 +613,7 @@ class StoryIndex:
         Each hit counts the term's weight in the document (a name counts as a modest term),
         so the stories sharing its most telling words are scored first.
         """
-        vector, day = features.vector, features.day
+        vector, bounds = features.vector, self._window(features.day)
         hits: dict[int, float] = {}
         near: dict[int, bool] = {}  # story number -> within the window of the document's day
         for key in self._salient(features, self.settings.query_terms):
@@ -616,23 +622,18 @@ class StoryIndex:
                 number = self._resolve(posted)
                 inside = near.get(number)
                 if inside is None:
-                    inside = near[number] = self._within_window(self._by_number[number], day)
+                    inside = near[number] = _within(self._by_number[number], bounds)
                 if inside:
                     hits[number] = hits.get(number, 0.0) + weight
         best = heapq.nsmallest(self.settings.max_candidates, hits, key=lambda n: (-hits[n], n))
         return [self._by_number[n] for n in best]
 
-    def _within_window(self, story: Story, day: date | None) -> bool:
-        """``abs(story.gap_days(day)) <= window_days``, on ISO strings (they sort as dates):
-        the check runs for every posted story a document's terms reach."""
-        if day is None or story.first is None or story.last is None:
-            return True
-        bounds = self._window_bounds
-        if bounds is None or bounds[0] != day:
-            reach = timedelta(days=self.settings.window_days)
-            bounds = (day, (day - reach).isoformat(), (day + reach).isoformat())
-            self._window_bounds = bounds
-        return story.last >= bounds[1] and story.first <= bounds[2]
+    def _window(self, day: date | None) -> tuple[str, str] | None:
+        """The first and last ISO day a story may reach and still be within the window."""
+        if day is None:
+            return None
+        reach = timedelta(days=self.settings.window_days)
+        return (day - reach).isoformat(), (day + reach).isoformat()
 
     def _score(self, features: _Features, story: Story) -> _Match:
         settings = self.settings
