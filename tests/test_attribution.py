@@ -827,3 +827,39 @@ def test_figure_a_count_reaches_counts_what_the_count_counts() -> None:
     assert nineteen.counted == "people confirmed dead"
     three_hundred = next(q for q in _figure_claim(body, 300).quantities if q.value == 300)
     assert three_hundred.counted == "Casualties"
+
+
+def test_joint_subject_gives_each_actor_its_own_claim() -> None:
+    text = "The United States and South Korea disclosed that at least 3,000 soldiers had moved."
+    found = claims(text)
+    assert [(c.source.text, c.source.canonical) for c in found if c.source] == [
+        ("The United States", "United States"),
+        ("South Korea", "South Korea"),
+    ]
+    assert {c.content.text for c in found} == {"that at least 3,000 soldiers had moved"}
+
+
+def test_joint_according_to_keeps_the_second_actor_out_of_the_content() -> None:
+    text = "According to Ukraine and South Korea, 11,000 troops were sent."
+    found = claims(text)
+    assert [c.source.canonical for c in found if c.source] == ["Ukraine", "South Korea"]
+    assert {c.content.text for c in found} == {"11,000 troops were sent"}
+
+
+def test_person_with_company_is_one_source() -> None:
+    found = only(claims("Zelensky and his aides said 12,000 troops were sent."))
+    assert found.source is not None and found.source.text == "Zelensky and his aides"
+
+
+def test_relative_pronoun_source_spans_the_name_it_stands_for() -> None:
+    text = "It answered Defense Minister Kim Yong-hyun, who suggested that 300 soldiers went."
+    found = only(claims(text))
+    assert found.source is not None
+    assert (found.source.text, found.source.kind) == ("Defense Minister Kim Yong-hyun", "person")
+    assert found.source.canonical == "Kim Yong-hyun"
+
+
+def test_office_of_an_unresolved_pronoun_names_no_one() -> None:
+    found = only(claims("The troops had not fought yet, as reported by their presidential office."))
+    assert found.source is not None
+    assert (found.source.kind, found.source.canonical) == ("government", None)

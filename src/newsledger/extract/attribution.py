@@ -88,6 +88,8 @@ _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _THING_PRONOUNS = {"it"}
 _GROUP_PRONOUNS = {"they", "we", "i", "you"}
 _RELATIVES = {"who", "which", "that", "whom"}
+#: the subject pronoun a possessive owner is resolved as ("his office": whose office)
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 _NEGATIONS = {"not", "n't", "never", "no"}
 #: What "per" is followed by in a rate, not a source ("per month", "per soldier").
@@ -398,6 +400,9 @@ class _Draft:
     #: ("Defectors say it is less than $1, according to the AP": the defectors' claim is "it
     #: is less than $1", so its figure is theirs, relayed by the AP)
     phrase: CharRange | None = None
+    #: The other speakers of a joint statement ("The United States and South Korea disclosed
+    #: that…"): each states the content too, so each gets its own claim and counts as an origin
+    joint: list[Source] = field(default_factory=list)
 
 
 class _Extractor:
@@ -547,6 +552,8 @@ class _Extractor:
         subject = self._subject(verb)
         if subject is not None:
             draft.subject_text = self.text[slice(*_subtree(subject))]
+            if speaker is None and source is not None and source.start <= subject.idx < source.end:
+                draft.joint = self._joint_sources(subject)
         if speaker is not None:
             draft.fragments = [(verb.sent.start_char, speaker.left_edge.nbor(-1).idx)]
             draft.subject_text = self.text[slice(*_subtree(speaker))]
@@ -790,13 +797,17 @@ class _Extractor:
         if words == ("per",) and not self._per_source(first, pobj[0], source):
             return
         phrase_range = (first.idx, _subtree(pobj[0])[1])
+        joint: list[Source] = []
         if source is not None:
             # "according to X, the move reeks…": the parser may hang the clause on X
             source = self._clip_at_clause(source, pobj[0])
-            phrase_range = (first.idx, max(source.end, pobj[0].idx + len(pobj[0].text)))
+            joint = self._joint_sources(pobj[0])
+            ends = [source.end, pobj[0].idx + len(pobj[0].text), *(j.end for j in joint)]
+            phrase_range = (first.idx, max(ends))
         sent = first.sent
         certainty = self.lex.phrases[words]
         draft = _Draft(_tokens_range(toks), first, source, certainty, phrase=phrase_range)
+        draft.joint = joint
         for frag in ((sent.start_char, phrase_range[0]), (phrase_range[1], sent.end_char)):
             if re.search(r"\w", self.text[frag[0] : frag[1]]):
                 draft.fragments.append(frag)
@@ -837,6 +848,9 @@ class _Extractor:
         return Source(text, start, end, kind, canonical)
 
     def _source_range(self, tok: Token) -> CharRange:
+        antecedent = _antecedent(tok)
+        if antecedent is not None:  # "Kim Yong-hyun, who suggested…": the name speaks
+            return self._source_range(antecedent)
         if tok.pos_ == "PRON":
             return tok.idx, tok.idx + len(tok.text)
         toks = [t for t in tok.subtree if not self._cut_from_source(tok, t)]
@@ -865,20 +879,48 @@ class _Extractor:
 
     def _cut_from_source(self, head: Token, t: Token) -> bool:
         """Parts of a subject's subtree that are not the source: clauses in it that attribute
-        something themselves ("who said…", "citing…"), and participles or other clauses hung on
-        the head itself ("the mayor, speaking to farmers,"). Other relative clauses and
-        appositions describe the source and stay: "Jane Doe, who ran the agency until May," is
-        how the text names her, and "a study released by the ministry" is the source given."""
+        something themselves ("who said…", "citing…"), participles or other clauses hung on
+        the head itself ("the mayor, speaking to farmers,"), and the other actors of a joint
+        subject, who are sources of their own. Other relative clauses and appositions describe
+        the source and stay: "Jane Doe, who ran the agency until May," is how the text names
+        her, and "a study released by the ministry" is the source given."""
+        joint = self._actor_conjuncts(head)
         for anc in [t, *t.ancestors]:
             if anc.i == head.i:
                 return False
             on_head = anc.head.i == head.i
+            if on_head and joint and (anc in joint or anc.dep_ == "cc"):
+                return True
             if anc.dep_ in _CLAUSE_DEPS and (
                 anc.lemma_.lower() in self.lex.verbs
                 or (on_head and (anc.tag_ == "VBG" or anc.dep_ not in {"relcl", "acl"}))
             ):
                 return True
         return False
+
+    def _actor_conjuncts(self, tok: Token) -> list[Token]:
+        """The other named actors of a joint subject: "South Korea" in "The United States and
+        South Korea", "Pentagon" in "The White House and Pentagon". Only when both sides name
+        someone; "Zelensky and his aides" is one source with company."""
+        if not self._names_actor(tok):
+            return []
+        found: list[Token] = []
+        conj = next((c for c in tok.children if c.dep_ == "conj"), None)
+        while conj is not None and self._names_actor(conj):
+            found.append(conj)
+            conj = next((c for c in conj.children if c.dep_ == "conj"), None)
+        return found
+
+    def _names_actor(self, tok: Token) -> bool:
+        if tok.pos_ != "PROPN":
+            return False
+        entity = self.entities.covering(tok.idx, tok.idx + len(tok.text))
+        return entity is not None
+
+    def _joint_sources(self, tok: Token) -> list[Source]:
+        tok = _through_such_as(tok)
+        sources = (self._source(c) for c in self._actor_conjuncts(tok))
+        return [s for s in sources if s is not None and s.canonical is not None]
 
     def _through_document(self, tok: Token) -> Token:
         """A document from/by someone ("an announcement from the office of X") names its author."""
@@ -1002,6 +1044,9 @@ class _Extractor:
                 owner = c
         if owner is None:
             return None
+        if owner.pos_ == "PRON":  # "his office", "their presidential office": whose, if known
+            kind, name = self._pronoun(owner, _POSSESSIVE_PRONOUNS.get(owner.lower_, owner.lower_))
+            return "government", f"{name}'s office" if kind == "person" and name else None
         entity = self.entities.covering(owner.idx, owner.idx + len(owner.text))
         name = entity.canonical if entity is not None else _strip_det(_head_phrase(owner))
         if entity is not None and entity.label not in {"person", "government", "military"}:
@@ -1012,8 +1057,8 @@ class _Extractor:
 
     def _pronoun(self, tok: Token, low: str) -> tuple[SourceKind, str | None]:
         if low in _RELATIVES:
-            antecedent = tok.head.head if tok.head.dep_ == "relcl" else None
-            if antecedent is not None and antecedent.pos_ in {"PROPN", "NOUN"}:
+            antecedent = _antecedent(tok)
+            if antecedent is not None:
                 start, end = self._source_range(antecedent)
                 return self._kind(antecedent, start, end)
             return "unnamed", None
@@ -1285,14 +1330,15 @@ class _Extractor:
             return []
         cue = Span(self.text[draft.cue[0] : draft.cue[1]], *draft.cue)
         claims = []
-        for a, b in frags:
-            content = Span(self.text[a:b], a, b)
-            points = [a, b, *draft.cue]
-            if draft.source is not None:
-                points += [draft.source.start, draft.source.end]
-            lo, hi = self._sentences_over(min(points), max(points))
-            certainty = self._certainty(draft, content.text)
-            claims.append(Claim(self.text[lo:hi], lo, hi, draft.source, cue, content, certainty))
+        for source in [draft.source, *draft.joint]:
+            for a, b in frags:
+                content = Span(self.text[a:b], a, b)
+                points = [a, b, *draft.cue]
+                if source is not None:
+                    points += [source.start, source.end]
+                lo, hi = self._sentences_over(min(points), max(points))
+                certainty = self._certainty(draft, content.text)
+                claims.append(Claim(self.text[lo:hi], lo, hi, source, cue, content, certainty))
         return claims
 
     def _clean_fragments(self, draft: _Draft) -> list[CharRange]:
@@ -1483,6 +1529,16 @@ def _cited(verb: Token) -> Token | None:
                 if objs:
                     return objs[0]
     return None
+
+
+def _antecedent(tok: Token) -> Token | None:
+    """The noun a relative pronoun stands for: "Kim" in "Kim, who suggested that…"."""
+    if tok.lower_ not in _RELATIVES or tok.head.dep_ != "relcl":
+        return None
+    noun = tok.head.head
+    if noun.ent_type_ in {"DATE", "TIME"}:  # "…on Monday, which said": a misattached clause
+        return None
+    return noun if noun.pos_ in {"PROPN", "NOUN"} else None
 
 
 def _through_such_as(tok: Token) -> Token:
