@@ -13,7 +13,8 @@ use the metrics of BBC citron so the figures read against its PARC 3.0 model car
   both sides have none; "whole overlap" pools the tokens of all three roles, as citron does.
 
 Claims that share one cue span are one attribution to us (a split quote is returned as one claim
-per stretch of text), so predictions are grouped by cue before scoring. The two articles that all
+per stretch of text, a joint statement as one claim per speaker), so predictions are grouped by
+cue before scoring, their contents and sources pooled. The two articles that all
 six annotators did are scored against the lexicographically first annotator suffix. The test
 split is held back for independent evaluation, and no PolNeAR text is copied anywhere.
 """
@@ -151,8 +152,9 @@ def from_claims(claims: Iterable[Claim], text: str) -> list[Attribution]:
             grouped[(claim.cue.start, claim.cue.end)].append(claim)
     out = []
     for cue, parts in sorted(grouped.items()):
-        src = next((c.source for c in parts if c.source is not None), None)
-        source = (_strip(text, src.start, src.end),) if src is not None else None
+        # a joint statement is one claim per speaker: their spans together are its source
+        spans = {_strip(text, c.source.start, c.source.end) for c in parts if c.source is not None}
+        source = tuple(sorted(spans)) if spans else None
         content = tuple(sorted({_strip(text, c.content.start, c.content.end) for c in parts}))
         out.append(Attribution(source, (_strip(text, *cue),), content))
     return out

@@ -851,12 +851,18 @@ def test_person_with_company_is_one_source() -> None:
     assert found.source is not None and found.source.text == "Zelensky and his aides"
 
 
-def test_relative_pronoun_source_spans_the_name_it_stands_for() -> None:
+def test_relative_pronoun_source_is_the_person_it_stands_for() -> None:
+    """The span stays "who", as PolNeAR marks it; the name is the canonical."""
     text = "It answered Defense Minister Kim Yong-hyun, who suggested that 300 soldiers went."
     found = only(claims(text))
     assert found.source is not None
-    assert (found.source.text, found.source.kind) == ("Defense Minister Kim Yong-hyun", "person")
+    assert (found.source.text, found.source.kind) == ("who", "person")
     assert found.source.canonical == "Kim Yong-hyun"
+
+
+def test_relative_pronoun_after_a_date_names_no_one() -> None:
+    text = "The claim was made on Monday, which said 300 troops were sent."
+    assert all(c.source is None or c.source.canonical != "Monday" for c in claims(text))
 
 
 def test_office_of_an_unresolved_pronoun_names_no_one() -> None:

@@ -848,9 +848,6 @@ class _Extractor:
         return Source(text, start, end, kind, canonical)
 
     def _source_range(self, tok: Token) -> CharRange:
-        antecedent = _antecedent(tok)
-        if antecedent is not None:  # "Kim Yong-hyun, who suggested…": the name speaks
-            return self._source_range(antecedent)
         if tok.pos_ == "PRON":
             return tok.idx, tok.idx + len(tok.text)
         toks = [t for t in tok.subtree if not self._cut_from_source(tok, t)]
