@@ -455,10 +455,15 @@ def test_nested_source_office_of_a_person() -> None:
 def test_citing_outlet_gives_the_cited_source() -> None:
     text = "Reuters, citing South Korea's spy agency, reported that 3,000 soldiers had been sent."
     entities = [ent(text, "Reuters", "media"), ent(text, "South Korea", "place")]
-    claim = only(claims(text, entities))
+    claim, relayed = claims(text, entities)
     assert claim.source is not None and claim.source.text == "South Korea's spy agency"
     assert claim.source.kind == "government"
-    assert claim.content.text == "that 3,000 soldiers had been sent"
+    assert claim.content.text == relayed.content.text == "that 3,000 soldiers had been sent"
+    # the relay passes the same claim on, so it is a source mention too (its origin is the NIS)
+    assert relayed.source is not None and (relayed.source.text, relayed.source.kind) == (
+        "Reuters",
+        "media",
+    )
 
 
 def test_pronoun_resolves_to_the_latest_person() -> None:
@@ -869,3 +874,13 @@ def test_office_of_an_unresolved_pronoun_names_no_one() -> None:
     found = only(claims("The troops had not fought yet, as reported by their presidential office."))
     assert found.source is not None
     assert (found.source.kind, found.source.canonical) == ("government", None)
+
+
+def test_outlet_named_by_its_web_address_is_one_medium() -> None:
+    text = "He made the comments after the attack, News.Az reports, citing Russian media.He left."
+    found = claims(text)
+    assert [(c.source.text, c.source.kind) for c in found if c.source] == [
+        ("Russian media", "unnamed"),
+        ("News.Az", "media"),
+    ]
+    assert {c.content.text for c in found} == {"He made the comments after the attack"}

@@ -55,6 +55,7 @@ from typing import Any, cast
 from spacy.tokens import Doc, Token
 
 from newsledger.extract import aliases
+from newsledger.extract.nlp import is_site_name
 from newsledger.model import Certainty, Claim, Entity, Source, SourceKind, Span
 
 __all__ = ["find_attributions", "own_certainty", "strip_titles"]
@@ -531,17 +532,18 @@ class _Extractor:
         if verb.dep_ == "acl" and verb.head.lemma_.lower() not in self.lex.kind_heads["document"]:
             return  # "tweets accusing her of…": a description, not an attribution
         participle = verb.tag_ == "VBG" and verb.dep_ in {"advcl", "acl"}
-        if lemma == "cite" and participle and _cited(verb.head) is not None:
+        relaying = participle or (verb.tag_ == "VBG" and verb.dep_ == "xcomp")
+        if lemma == "cite" and relaying and _cited(verb.head) is not None:
             return  # "Reuters, citing X, reported…": X is the source of "reported"
         certainty = cue.certainty
         head = verb.head if verb.dep_ == "xcomp" else None
         if head is not None and head.lemma_.lower() in self.lex.raising:
             change = self.lex.raising[head.lemma_.lower()]
             certainty = change or certainty
-        source = self._verb_source(verb)
+        source, relay = self._verb_source(verb)
         speaker = self._speaker_before(verb)
         if speaker is not None:
-            source = self._source(speaker)
+            source, relay = self._source(speaker), None
         if cue.needs_agent and not self._agentive(verb, source):
             return
         if cue.needs_agent and not any(c.dep_ in _SUBJECTS for c in verb.children):
@@ -554,6 +556,8 @@ class _Extractor:
             draft.subject_text = self.text[slice(*_subtree(subject))]
             if speaker is None and source is not None and source.start <= subject.idx < source.end:
                 draft.joint = self._joint_sources(subject)
+        if relay is not None:  # the relay states it too, as a copy of the source's claim
+            draft.joint.append(relay)
         if speaker is not None:
             draft.fragments = [(verb.sent.start_char, speaker.left_edge.nbor(-1).idx)]
             draft.subject_text = self.text[slice(*_subtree(speaker))]
@@ -708,15 +712,17 @@ class _Extractor:
             return []  # "Speaking at a briefing, Peskov dismissed…": no clause to attribute
         return [(verb.sent.start_char, comma.idx)]
 
-    def _verb_source(self, verb: Token) -> Source | None:
+    def _verb_source(self, verb: Token) -> tuple[Source | None, Source | None]:
+        """The source of a verb cue, and the medium that relays it, if any."""
         subject = self._subject(verb)
         source = self._source(subject) if subject is not None else None
         cited = _cited(verb)
         if cited is not None and source is None:
             source = self._name_before_citing(cited.head)
         if cited is not None and (source is None or source.kind == "media"):
-            return self._source(cited)  # "Reuters, citing the NIS, reported": a relay
-        return source  # "MP Lee, citing intelligence data, said": the person speaks
+            # "Reuters, citing the NIS, reported": the NIS speaks; Reuters passes it on
+            return self._source(cited), source
+        return source, None  # "MP Lee, citing intelligence data, said": the person speaks
 
     def _name_before_citing(self, citing: Token) -> Source | None:
         """The speaker of "MP Lee Min-jae, citing intelligence data, has said" when a split
@@ -943,6 +949,8 @@ class _Extractor:
         """
         if tok.pos_ == "PRON":
             return self._pronoun(tok, tok.lower_)
+        if is_site_name(tok.text):
+            return "media", tok.text
         office = self._office_of(tok)
         if office is not None:
             return office

