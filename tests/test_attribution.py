@@ -884,3 +884,23 @@ def test_outlet_named_by_its_web_address_is_one_medium() -> None:
         ("News.Az", "media"),
     ]
     assert {c.content.text for c in found} == {"He made the comments after the attack"}
+
+
+def test_according_to_a_medium_citing_others_is_a_relay() -> None:
+    text = 'Troops arrived, according to the South Korean newspaper "JoongAng," citing military sources.'
+    found = claims(text)
+    assert [(c.source.text, c.source.kind, c.source.canonical) for c in found if c.source] == [
+        ("military sources", "unnamed", None),
+        ('the South Korean newspaper "JoongAng', "media", "JoongAng"),
+    ]
+    assert {c.content.text for c in found} == {"Troops arrived"}
+
+
+def test_the_newspaper_is_the_latest_medium_named() -> None:
+    text = "Yonhap ran the story on Friday. The newspaper said 500 soldiers had died."
+    entities = [ent(text, "Yonhap", "media")]
+    found = only(claims(text, entities))
+    assert found.source is not None and (found.source.kind, found.source.canonical) == (
+        "media",
+        "Yonhap",
+    )

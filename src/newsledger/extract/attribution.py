@@ -89,6 +89,8 @@ _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _THING_PRONOUNS = {"it"}
 _GROUP_PRONOUNS = {"they", "we", "i", "you"}
 _RELATIVES = {"who", "which", "that", "whom"}
+#: the kinds of source that carry a name of their own (the others are people or nobody)
+_NAMED_KINDS = ("media", "government", "organization")
 #: the subject pronoun a possessive owner is resolved as ("his office": whose office)
 _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
@@ -810,6 +812,12 @@ class _Extractor:
             joint = self._joint_sources(pobj[0])
             ends = [source.end, pobj[0].idx + len(pobj[0].text), *(j.end for j in joint)]
             phrase_range = (first.idx, max(ends))
+            citing = self._citing_after(phrase_range[1])
+            cited = self._source(citing[1]) if citing and source.kind == "media" else None
+            if citing and cited is not None:
+                # "according to the newspaper JoongAng, citing military sources": a relay
+                source, joint = cited, [*joint, source]
+                phrase_range = (first.idx, _subtree(citing[0])[1])
         sent = first.sent
         certainty = self.lex.phrases[words]
         draft = _Draft(_tokens_range(toks), first, source, certainty, phrase=phrase_range)
@@ -818,6 +826,16 @@ class _Extractor:
             if re.search(r"\w", self.text[frag[0] : frag[1]]):
                 draft.fragments.append(frag)
         self.drafts[first.i] = draft
+
+    def _citing_after(self, end: int) -> tuple[Token, Token] | None:
+        """ "…, citing X" right after a phrase cue's source: the participle and X."""
+        tok = self._token_at_or_after(end)
+        while tok is not None and tok.is_punct and tok.i + 1 < len(self.doc):
+            tok = tok.nbor(1)
+        if tok is None or tok.lemma_.lower() != "cite" or tok.tag_ != "VBG":
+            return None
+        obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        return (tok, obj) if obj is not None else None
 
     def _per_source(self, per: Token, obj: Token, source: Source | None) -> bool:
         """ "…, per South Korean intelligence": "per" names a source only after a comma (or
@@ -977,6 +995,12 @@ class _Extractor:
             return "government", self._intelligence_name(tok, text)
         if head == "agency" and "news" in modifiers:
             return "media", _strip_det(text)
+        name = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        if name is not None and any(head in lex.kind_heads[k] for k in _NAMED_KINDS):
+            # "the South Korean newspaper "JoongAng"": the description, then the name
+            entity = self.entities.covering(name.idx, name.idx + len(name.text))
+            kind = next(k for k in _NAMED_KINDS if head in lex.kind_heads[k])
+            return kind, entity.canonical if entity else _head_phrase(name).strip("\"“”'‘’ ")
         if (tok.pos_ == "NOUN" or tok.text.islower()) and _definite(tok):
             found = self._resolve_role(tok)
             if found is not None:
@@ -1181,11 +1205,17 @@ class _Extractor:
         return [e for e in self.entities.items if offset < e.start < limit]
 
     def _resolve_definite(self, tok: Token) -> tuple[SourceKind, str | None] | None:
-        """For "the agency reported": the latest body whose name has the same head word."""
+        """For "the agency reported": the latest body whose name has the same head word; for
+        "the newspaper" or "the media outlet", the latest medium named before it."""
         head = tok.lower_
-        for e in reversed(self.entities.before(tok.idx)):
+        before = self.entities.before(tok.idx)
+        for e in reversed(before):
             if e.label != "person" and head in self._name_words(e):
                 return self._entity_kind(e, tok)
+        if tok.lemma_.lower() in self.lex.kind_heads["media"] and tok.tag_ == "NN":
+            medium = next((e for e in reversed(before) if e.label == "media"), None)
+            if medium is not None:
+                return "media", medium.canonical
         return None
 
     def _name_words(self, entity: Entity) -> set[str]:
@@ -1211,7 +1241,7 @@ class _Extractor:
 
     def _attach_quote(self, k: int) -> None:
         start, end = self.quotes.spans[k]
-        if self.quotes.words[k] < 1:
+        if self.quotes.words[k] < 1 or self._names_source(start, end):
             return
         owner = self._covering_draft(start, end)
         if owner is not None:
@@ -1233,6 +1263,14 @@ class _Extractor:
         if after is not None and (draft.source is None or start <= draft.source.start < end):
             # "“…,” Police Chief Jane Doe said": a misparse may take the subject from the quote
             draft.source = self._speaker_after_quote(end, after) or draft.source
+
+    def _names_source(self, start: int, end: int) -> bool:
+        """Whether a quote is (part of) a source's name: the newspaper "JoongAng" says nothing."""
+        for draft in self.drafts.values():
+            spans = [draft.phrase, *(s and (s.start, s.end) for s in (draft.source, *draft.joint))]
+            if any(span and span[0] <= start + 1 and end - 1 <= span[1] for span in spans):
+                return True
+        return False
 
     def _follow_on(self, k: int) -> int | None:
         """For "“A,” she said. “B.”": a quote with no cue of its own, in the same paragraph as the
