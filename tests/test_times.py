@@ -66,6 +66,8 @@ RESOLVED = [
     ("the past two days", None, ("2024-10-29/2024-10-31", "range")),
     ("the past two weeks", None, ("2024-10-17/2024-10-31", "range")),
     ("the past month", None, ("2024-09-30/2024-10-31", "range")),
+    ("the past 30 years", None, ("1994-10-31/2024-10-31", "range")),
+    ("the last two years", None, ("2022-10-31/2024-10-31", "range")),
     ("next week", None, ("2024-11-04/2024-11-10", "week")),
     ("last weekend", None, ("2024-10-26/2024-10-27", "range")),
     ("this weekend", None, ("2024-11-02/2024-11-03", "range")),
@@ -367,6 +369,10 @@ def test_contract_example() -> None:
         (
             "The plan was announced on Oct. 28 and costed between 2009 and 2010.",
             [("Oct. 28", "2024-10-28", "day"), ("between 2009 and 2010", "2009/2010", "range")],
+        ),
+        (
+            "Many of the recruits were born between 2005 and 2007, officials said.",
+            [("between 2005 and 2007", "2005/2007", "range")],
         ),
         (
             "This year's harvest, like last year's, came in late.",

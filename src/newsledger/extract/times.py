@@ -271,16 +271,18 @@ def _weekend(anchor: dt.date, weeks: int) -> Value:
     return f"{saturday.isoformat()}/{(saturday + dt.timedelta(days=1)).isoformat()}", "range"
 
 
-@_rule(rf"the (?:past|last) (?:(?P<n>{_NUM}) )?(?P<unit>day|week|fortnight|month)s?")
+@_rule(rf"the (?:past|last) (?:(?P<n>{_NUM}) )?(?P<unit>day|week|fortnight|month|year)s?")
 def _trailing(m: re.Match[str], ctx: _Ctx) -> Value | None:
-    """ "the past week", "the last two days": the span of time that ends on the anchor, not a
-    calendar week ("last week" is one)."""
+    """ "the past week", "the last two days", "the past 30 years": the span of time that ends on
+    the anchor, not a calendar week or year ("last week" and "last year" are those)."""
+    if m["unit"] == "year" and not m["n"]:
+        return None  # "the past year" reads as last year as often as a trailing twelve months
     anchor = ctx.need(_DAY)
     n = _number(m["n"]) if m["n"] else 1
     if n is None or n < 1:
         return None
-    if m["unit"] == "month":
-        year, month = _ym(anchor.year, anchor.month - n)
+    if m["unit"] in ("month", "year"):
+        year, month = _ym(anchor.year, anchor.month - n * (12 if m["unit"] == "year" else 1))
         start = dt.date(year, month, min(anchor.day, calendar.monthrange(year, month)[1]))
     else:
         start = anchor - dt.timedelta(days=n * {"day": 1, "week": 7, "fortnight": 14}[m["unit"]])
@@ -1118,4 +1120,23 @@ def find_times(doc: Doc, anchor: str | None) -> list[TimeExpr]:
     found: list[TimeExpr] = []
     for group in _clusters(_candidates(page)):
         found.extend(_pick(page, group))
-    return _borrow_days(page, found)
+    return _borrow_days(page, _join_ranges(page, found))
+
+
+_RANGE_GAP = re.compile(r"\s+(?:and|to|until|till|through)\s+|\s*[-–]\s*", re.I)
+
+
+def _join_ranges(page: _Page, found: list[TimeExpr]) -> list[TimeExpr]:
+    """ "born between 2005 and 2007": one range, where spaCy and the finder saw two years."""
+    out: list[TimeExpr] = []
+    for expr in found:
+        last = out[-1] if out else None
+        opener, begins = _word_before(page.text, last.start) if last else ("", 0)
+        if last is not None and opener in ("between", "from"):
+            if _RANGE_GAP.fullmatch(page.text, last.end, expr.start):
+                joined = _reading(page, begins, expr.end)
+                if joined is not None and joined.granularity == "range":
+                    out[-1] = joined
+                    continue
+        out.append(expr)
+    return out
