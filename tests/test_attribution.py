@@ -265,7 +265,7 @@ def test_participle_shares_the_speaker_and_leaves_the_clause() -> None:
 def test_it_resolves_to_the_body_that_spoke() -> None:
     text = (
         "The foreign ministry said any deployment would be lawful.\n"
-        "It did not confirm whether troops had been sent."
+        "It did not confirm that troops had been sent."
     )
     claim = by_cue(claims(text, []), "confirm")
     assert claim.source is not None and claim.source.text == "It"
@@ -904,3 +904,20 @@ def test_the_newspaper_is_the_latest_medium_named() -> None:
         "media",
         "Yonhap",
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The provincial government did not confirm that figure.",
+        "The Civic Observer has not seen the documents.",
+        "The ministry did not say how many households were expected back.",
+    ],
+)
+def test_negated_cue_with_nothing_stated_is_no_claim(text: str) -> None:
+    assert [c for c in claims(text) if c.source is not None] == []
+
+
+def test_negated_cue_with_a_clause_is_a_hedged_claim() -> None:
+    found = only(claims("Peskov did not say the troops were there."))
+    assert found.certainty == "speculative" and found.content.text == "the troops were there"

@@ -550,8 +550,10 @@ class _Extractor:
             return
         if cue.needs_agent and not any(c.dep_ in _SUBJECTS for c in verb.children):
             return  # "Russia intends to support…": a stance verb needs its own subject
-        if self._negated(verb) and certainty != "denied":
-            certainty = "speculative"
+        if self._negated(verb):
+            if not _states_something(verb):
+                return  # "did not confirm that figure", "did not say how many": nothing claimed
+            certainty = certainty if certainty == "denied" else "speculative"
         draft = _Draft(_cue_range(verb, cue.preps), verb, source, certainty)
         subject = self._subject(verb)
         if subject is not None:
@@ -1531,6 +1533,14 @@ def _wh_clause(tok: Token) -> bool:
         return False
     first = tok.left_edge
     return first.lower_ in {"when", "whether", "how", "why", "what", "if", "where", "who"}
+
+
+def _states_something(verb: Token) -> bool:
+    """Whether a negated cue still carries a claim: a clause ("did not think that it would
+    last"), not a bare object ("did not confirm that figure", "has not seen the documents") or
+    a question left open ("did not say how many")."""
+    clauses = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp", "parataxis"}]
+    return any(not _wh_clause(c) for c in clauses)
 
 
 def _that_clause_on_object(verb: Token) -> list[CharRange]:
