@@ -921,3 +921,26 @@ def test_negated_cue_with_nothing_stated_is_no_claim(text: str) -> None:
 def test_negated_cue_with_a_clause_is_a_hedged_claim() -> None:
     found = only(claims("Peskov did not say the troops were there."))
     assert found.certainty == "speculative" and found.content.text == "the troops were there"
+
+
+def test_cue_misparsed_in_a_sentence_with_no_verb_left_still_attributes() -> None:
+    text = "Some regional outlets reported on Monday that the death toll had reached 22."
+    found = only(claims(text))
+    assert found.source is not None and (found.source.text, found.source.kind) == (
+        "Some regional outlets",
+        "unnamed",
+    )
+    assert found.content.text == "that the death toll had reached 22"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Opposition parties said it should also look at 12 dams.", "unnamed"),
+        ("Intelligence agencies reported that it was sending 300 troops.", "unnamed"),
+        ("South Korean intelligence agencies reported that 300 troops went.", "government"),
+    ],
+)
+def test_plural_bodies_of_no_one_state_are_unnamed(text: str, kind: str) -> None:
+    found = only(claims(text))
+    assert found.source is not None and found.source.kind == kind

@@ -612,7 +612,8 @@ class _Extractor:
         source = self._source(verb.head)
         certainty = "speculative" if self._negated(verb) else cue.certainty
         draft = _Draft(_cue_range(verb, cue.preps), verb, source, certainty)
-        that = verb.right_edge.nbor(1)
+        # the clause hangs on the cue itself when the sentence has no finite verb at all
+        that = clause.left_edge if clause.head.i == verb.i else verb.right_edge.nbor(1)
         draft.fragments = [(that.idx, _subtree(clause)[1])]
         draft.subject_text = self.text[slice(*_subtree(verb.head))]
         self.drafts[verb.i] = draft
@@ -1009,6 +1010,8 @@ class _Extractor:
                 return found
         if tok.lower_ in lex.collective_media and not _named(tok):
             return "unnamed", None  # "Russian media", "local outlets": no one outlet speaks
+        if tok.tag_ == "NNS" and head in lex.kind_heads["organization"] and not _named(tok):
+            return "unnamed", None  # "Opposition parties said": no one body speaks
         for kind in ("document", "government", "media", "organization", "unnamed"):
             heads = lex.kind_heads[kind]
             if head in heads or tok.lower_ in heads:
@@ -1024,6 +1027,8 @@ class _Extractor:
         """ "The spy agency", "South Korean intelligence", "US intel": a state's intelligence
         service, named by description. A bare "intelligence" needs a modifier saying whose."""
         head = tok.lemma_.lower()
+        if tok.tag_ == "NNS" and not any(_states_whose(c) for c in tok.children):
+            return False  # "intelligence agencies reported": several, of no one state
         if head in {"agency", "service"}:
             return bool(modifiers & self.lex.intelligence)
         owners = [c for c in tok.children if c.dep_ in {"amod", "compound", "poss", "nmod"}]
@@ -1554,10 +1559,15 @@ def _that_clause_on_object(verb: Token) -> list[CharRange]:
 
 def _misparsed_finite(verb: Token) -> Token | None:
     """The clause of "X reported on Monday that …" when the parser made "reported" a participle
-    hung on X: the verb X is the subject of, right after a "that" that closes the participle."""
+    hung on X: the verb X is the subject of, right after a "that" that closes the participle,
+    or, when X is left as the root, the that-clause the participle took."""
     if verb.dep_ != "acl" or verb.tag_ != "VBN" or verb.i < verb.head.i:
         return None
     subject = verb.head
+    if subject.dep_ == "ROOT":  # "Some outlets reported on Monday that…", no verb left over
+        said = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        opens = said is not None and said.left_edge.lower_ == "that"
+        return said if opens and said.left_edge.dep_ == "mark" else None
     clause = subject.head
     after = verb.right_edge.i + 1
     if subject.dep_ not in _SUBJECTS or after >= len(verb.doc) or clause.i <= after:
@@ -1582,6 +1592,13 @@ def _cited(verb: Token) -> Token | None:
                 if objs:
                     return objs[0]
     return None
+
+
+def _states_whose(tok: Token) -> bool:
+    """A modifier that names a state or body: "South Korean", "Ukraine's", "NATO"."""
+    return tok.dep_ in {"amod", "compound", "poss", "nmod"} and (
+        tok.pos_ == "PROPN" or tok.ent_type_ in {"NORP", "GPE", "ORG"}
+    )
 
 
 def _antecedent(tok: Token) -> Token | None:
@@ -1623,7 +1640,20 @@ def _title_name(text: str) -> str:
 
 
 def _named(tok: Token) -> bool:
-    return any(c.pos_ == "PROPN" for c in tok.subtree if c is not tok)
+    """Whether a proper name is part of the phrase; not one in a clause hung on it ("outlets
+    reported on Monday that…", "reports that Kim had…")."""
+    return any(
+        c.pos_ == "PROPN" and not _in_clause_of(c, tok) for c in tok.subtree if c is not tok
+    )
+
+
+def _in_clause_of(tok: Token, head: Token) -> bool:
+    for anc in [tok, *tok.ancestors]:
+        if anc.i == head.i:
+            return False
+        if anc.dep_ in _CLAUSE_DEPS:
+            return True
+    return False
 
 
 def _definite(tok: Token) -> bool:
