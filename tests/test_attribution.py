@@ -944,3 +944,27 @@ def test_cue_misparsed_in_a_sentence_with_no_verb_left_still_attributes() -> Non
 def test_plural_bodies_of_no_one_state_are_unnamed(text: str, kind: str) -> None:
     found = only(claims(text))
     assert found.source is not None and found.source.kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said Washington remains concerned that Russia plans to use these soldiers.",
+        "Zelensky said that Russia intends to deploy North Korean troops.",
+        "The minister said the council welcomed the inquiry.",
+    ],
+)
+def test_stance_inside_a_reported_clause_is_the_speakers_claim(text: str) -> None:
+    found = only(claims(text))
+    assert found.cue is not None and found.cue.text == "said"
+
+
+def test_stance_of_its_own_is_still_a_claim() -> None:
+    found = only(claims("Russia intends to deploy 3,000 troops."))
+    assert found.cue is not None and found.cue.text == "intends"
+
+
+def test_which_after_according_to_is_the_same_source_mention() -> None:
+    text = "Damage reached $25 million, according to the ministry, which said more was coming."
+    spans = {(c.source.start, c.source.end) for c in claims(text) if c.source}
+    assert spans == {(text.index("the ministry"), text.index("the ministry") + 12)}

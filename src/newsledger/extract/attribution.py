@@ -550,6 +550,8 @@ class _Extractor:
             return
         if cue.needs_agent and not any(c.dep_ in _SUBJECTS for c in verb.children):
             return  # "Russia intends to support…": a stance verb needs its own subject
+        if _stance(verb, cue) and self._reported(verb):
+            return  # "he said Russia plans to use them": the speaker's claim, not Russia's
         if self._negated(verb):
             if not _states_something(verb):
                 return  # "did not confirm that figure", "did not say how many": nothing claimed
@@ -617,6 +619,18 @@ class _Extractor:
         draft.fragments = [(that.idx, _subtree(clause)[1])]
         draft.subject_text = self.text[slice(*_subtree(verb.head))]
         self.drafts[verb.i] = draft
+
+    def _reported(self, verb: Token) -> bool:
+        """Whether a verb sits in the reported clause of a speech cue above it."""
+        tok = verb
+        while tok.head.i != tok.i:
+            head = tok.head
+            lemma = head.lemma_.lower()
+            cue = self.lex.verbs.get(lemma)
+            if tok.dep_ == "ccomp" and (lemma in self.lex.quote_verbs or (cue and not cue.needs_agent)):
+                return True
+            tok = head
+        return False
 
     def _agentive(self, verb: Token, source: Source | None) -> bool:
         """Whether a stance verb's subject is someone: "Trump raised…", not "the plan raises…"."""
@@ -875,6 +889,9 @@ class _Extractor:
         return Source(text, start, end, kind, canonical)
 
     def _source_range(self, tok: Token) -> CharRange:
+        antecedent = _antecedent(tok) if tok.lower_ == "which" else None
+        if antecedent is not None:  # "according to the ministry, which estimated…": one mention
+            return self._source_range(antecedent)
         if tok.pos_ == "PRON":
             return tok.idx, tok.idx + len(tok.text)
         toks = [t for t in tok.subtree if not self._cut_from_source(tok, t)]
@@ -1538,6 +1555,14 @@ def _wh_clause(tok: Token) -> bool:
         return False
     first = tok.left_edge
     return first.lower_ in {"when", "whether", "how", "why", "what", "if", "where", "who"}
+
+
+def _stance(verb: Token, cue: _Cue) -> bool:
+    """A stance or an intention rather than speech: "welcomed the inquiry", "plans to use
+    them" (an intention verb with a to-clause and no that-clause)."""
+    if cue.needs_agent:
+        return True
+    return cue.certainty == "speculative" and not any(c.dep_ == "ccomp" for c in verb.children)
 
 
 def _states_something(verb: Token) -> bool:
