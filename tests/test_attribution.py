@@ -968,3 +968,18 @@ def test_which_after_according_to_is_the_same_source_mention() -> None:
     text = "Damage reached $25 million, according to the ministry, which said more was coming."
     spans = {(c.source.start, c.source.end) for c in claims(text) if c.source}
     assert spans == {(text.index("the ministry"), text.index("the ministry") + 12)}
+
+
+def test_a_line_under_a_heading_keeps_its_first_word() -> None:
+    text = (
+        "An Elusive Payday for Troops\n\n"
+        "Reports indicate that much of the money is siphoned off.\nYes. He agreed."
+    )
+    sentences = [s.text.strip() for s in parse(text).sents]
+    assert "Reports indicate that much of the money is siphoned off." in sentences
+    assert "Yes." in sentences
+    found = by_cue(claims(text), "indicate")
+    assert found.source is not None and (found.source.text, found.source.kind) == (
+        "Reports",
+        "unnamed",
+    )

@@ -61,6 +61,11 @@ def line_breaks(doc: Doc) -> Doc:
     for i, token in enumerate(doc[:-1]):
         if "\n" in token.text or "\n" in token.whitespace_:
             doc[i + 1].is_sent_start = True
+            second = doc[i + 2] if i + 2 < len(doc) else None
+            if second is not None and "\n" not in doc[i + 1].text + doc[i + 1].whitespace_:
+                # nor does one split off a line's first word ("Reports | indicate that…"
+                # under a title-case heading): no sentence is a single word and goes on
+                second.is_sent_start = False
     return doc
 
 
