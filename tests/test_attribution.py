@@ -971,12 +971,10 @@ def test_which_after_according_to_is_the_same_source_mention() -> None:
 
 
 def test_a_line_under_a_heading_keeps_its_first_word() -> None:
-    text = (
-        "An Elusive Payday for Troops\n\n"
-        "Reports indicate that much of the money is siphoned off.\nYes. He agreed."
-    )
+    line = "Reports indicate that much of the relief money is likely being held back by officials."
+    text = f"A Costly Winter for Valley Farmers\n\n{line}\nYes. He agreed."
     sentences = [s.text.strip() for s in parse(text).sents]
-    assert "Reports indicate that much of the money is siphoned off." in sentences
+    assert line in sentences
     assert "Yes." in sentences
     found = by_cue(claims(text), "indicate")
     assert found.source is not None and (found.source.text, found.source.kind) == (
