@@ -136,6 +136,19 @@ def test_extraction_and_stories_round_trip(tmp_path: Path, db_url: str) -> None:
     store.close()
 
 
+def test_a_clock_range_is_stored_whole(tmp_path: Path, db_url: str) -> None:
+    """33 characters of "2025-05-02T08:00/2025-05-02T18:00": PostgreSQL checks the length."""
+    text = f"{WIRE} The shelters were open between 8am and 6pm on Friday, the council said."
+    (tmp_path / "a.txt").write_text(f"TITLE: Amber river\nDATE: 2025-05-02\n---\n{text}\n")
+    store = Store(db_url)
+    assert ingest(store, [str(tmp_path / "a.txt")], Limits()).ingested == 1
+    (doc_id, _), = store.document_dates()
+    found = store.extraction(doc_id)
+    assert found is not None
+    assert "2025-05-02T08:00/2025-05-02T18:00" in {t.date for t in found.times}
+    store.close()
+
+
 def test_extractions_in_bulk_equal_one_at_a_time(
     tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -101,7 +101,8 @@ entities = _owned(
 
 times = _owned(
     "times",
-    Column("date", String(32)),
+    # a clock range ("between 8am and 6pm") is 33 characters: 2025-03-13T08:00/2025-03-13T18:00
+    Column("date", String(64)),
     Column("granularity", String(16)),
 )
 
