@@ -142,7 +142,7 @@ def test_a_clock_range_is_stored_whole(tmp_path: Path, db_url: str) -> None:
     (tmp_path / "a.txt").write_text(f"TITLE: Amber river\nDATE: 2025-05-02\n---\n{text}\n")
     store = Store(db_url)
     assert ingest(store, [str(tmp_path / "a.txt")], Limits()).ingested == 1
-    (doc_id, _), = store.document_dates()
+    ((doc_id, _),) = store.document_dates()
     found = store.extraction(doc_id)
     assert found is not None
     assert "2025-05-02T08:00/2025-05-02T18:00" in {t.date for t in found.times}

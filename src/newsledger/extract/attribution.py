@@ -90,7 +90,7 @@ _THING_PRONOUNS = {"it"}
 _GROUP_PRONOUNS = {"they", "we", "i", "you"}
 _RELATIVES = {"who", "which", "that", "whom"}
 #: the kinds of source that carry a name of their own (the others are people or nobody)
-_NAMED_KINDS = ("media", "government", "organization")
+_NAMED_KINDS: tuple[SourceKind, ...] = ("media", "government", "organization")
 #: the subject pronoun a possessive owner is resolved as ("his office": whose office)
 _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
@@ -627,7 +627,8 @@ class _Extractor:
             head = tok.head
             lemma = head.lemma_.lower()
             cue = self.lex.verbs.get(lemma)
-            if tok.dep_ == "ccomp" and (lemma in self.lex.quote_verbs or (cue and not cue.needs_agent)):
+            speech = lemma in self.lex.quote_verbs or (cue is not None and not cue.needs_agent)
+            if tok.dep_ == "ccomp" and speech:
                 return True
             tok = head
         return False
@@ -1019,8 +1020,8 @@ class _Extractor:
         if name is not None and any(head in lex.kind_heads[k] for k in _NAMED_KINDS):
             # "the South Korean newspaper "JoongAng"": the description, then the name
             entity = self.entities.covering(name.idx, name.idx + len(name.text))
-            kind = next(k for k in _NAMED_KINDS if head in lex.kind_heads[k])
-            return kind, entity.canonical if entity else _head_phrase(name).strip("\"“”'‘’ ")
+            described = next(k for k in _NAMED_KINDS if head in lex.kind_heads[k])
+            return described, entity.canonical if entity else _head_phrase(name).strip("\"“”'‘’ ")
         if (tok.pos_ == "NOUN" or tok.text.islower()) and _definite(tok):
             found = self._resolve_role(tok)
             if found is not None:
@@ -1591,8 +1592,10 @@ def _misparsed_finite(verb: Token) -> Token | None:
     subject = verb.head
     if subject.dep_ == "ROOT":  # "Some outlets reported on Monday that…", no verb left over
         said = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-        opens = said is not None and said.left_edge.lower_ == "that"
-        return said if opens and said.left_edge.dep_ == "mark" else None
+        if said is None:
+            return None
+        first = said.left_edge
+        return said if first.lower_ == "that" and first.dep_ == "mark" else None
     clause = subject.head
     after = verb.right_edge.i + 1
     if subject.dep_ not in _SUBJECTS or after >= len(verb.doc) or clause.i <= after:
@@ -1667,9 +1670,7 @@ def _title_name(text: str) -> str:
 def _named(tok: Token) -> bool:
     """Whether a proper name is part of the phrase; not one in a clause hung on it ("outlets
     reported on Monday that…", "reports that Kim had…")."""
-    return any(
-        c.pos_ == "PROPN" and not _in_clause_of(c, tok) for c in tok.subtree if c is not tok
-    )
+    return any(c.pos_ == "PROPN" and not _in_clause_of(c, tok) for c in tok.subtree if c is not tok)
 
 
 def _in_clause_of(tok: Token, head: Token) -> bool:

@@ -1132,11 +1132,11 @@ def _join_ranges(page: _Page, found: list[TimeExpr]) -> list[TimeExpr]:
     for expr in found:
         last = out[-1] if out else None
         opener, begins = _word_before(page.text, last.start) if last else ("", 0)
-        if last is not None and opener in ("between", "from"):
-            if _RANGE_GAP.fullmatch(page.text, last.end, expr.start):
-                joined = _reading(page, begins, expr.end)
-                if joined is not None and joined.granularity == "range":
-                    out[-1] = joined
-                    continue
+        gap = last is not None and _RANGE_GAP.fullmatch(page.text, last.end, expr.start)
+        if gap and opener in ("between", "from"):
+            joined = _reading(page, begins, expr.end)
+            if joined is not None and joined.granularity == "range":
+                out[-1] = joined
+                continue
         out.append(expr)
     return out
