@@ -16,6 +16,7 @@ aligning each body line into the raw text; gold for ``examples/`` is offsets int
 from __future__ import annotations
 
 import argparse
+import calendar
 import difflib
 import hashlib
 import importlib
@@ -548,7 +549,34 @@ def _entity_ok(gold: JSON, pred: PEntity) -> bool:
 
 
 def _date_ok(gold: JSON, pred: PTime) -> bool:
-    return gold.get("value") == pred.date
+    """The same value, where a range may be written at another precision: "2025-01/2025-06"
+    and "2025-01-01/2025-06-30" are one half-year."""
+    value = gold.get("value")
+    if value == pred.date:
+        return True
+    if not (isinstance(value, str) and pred.date and "/" in value + pred.date):
+        return False
+    days = _days(value)
+    return days is not None and days == _days(pred.date)
+
+
+def _days(value: str) -> tuple[str, str] | None:
+    """The first and last day a calendar value covers (``None`` for clock times)."""
+    first, _, last = value.partition("/")
+    last = last or first
+    if "T" in value or not _DAY_VALUE.fullmatch(first) or not _DAY_VALUE.fullmatch(last):
+        return None
+    start = first + "-01-01"[len(first) - 4 :] if len(first) < 10 else first
+    if len(last) == 4:
+        end = last + "-12-31"
+    elif len(last) == 7:
+        end = f"{last}-{calendar.monthrange(int(last[:4]), int(last[5:]))[1]:02d}"
+    else:
+        end = last
+    return start, end
+
+
+_DAY_VALUE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
 
 def _score_dates(gold: JSON, pred: Predictions, tally: Tally, verbose: bool) -> None:

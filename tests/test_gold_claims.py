@@ -222,6 +222,23 @@ def test_a_share_as_a_percentage_matches_a_gold_fraction_only() -> None:
     assert not scorer.same_value(count, as_percent)
 
 
+@pytest.mark.parametrize(
+    ("gold", "predicted", "same"),
+    [
+        ("2025-01-01/2025-06-30", "2025-01/2025-06", True),
+        ("1960/1969", "1960-01-01/1969-12-31", True),
+        ("2024-02-01/2024-02-29", "2024-02", True),
+        ("2024-10-28/2024-11-03", "2024-10", False),
+        ("2025-03-09T23:00/2025-03-10T01:00", "2025-03-09T22:00/2025-03-10T01:00", False),
+        ("2025-03-09", "2025-03-10", False),
+    ],
+)
+def test_a_range_matches_the_same_days_at_another_precision(
+    gold: str, predicted: str, same: bool
+) -> None:
+    assert scorer._date_ok({"value": gold}, scorer.PTime((0, 1), predicted)) is same
+
+
 def test_empty_prediction_scores_zero() -> None:
     result = _evaluate(lambda gold: {"entities": [], "times": [], "claims": []})
     for scores in result["quantity"].values():
