@@ -981,3 +981,8 @@ def test_a_line_under_a_heading_keeps_its_first_word() -> None:
         "Reports",
         "unnamed",
     )
+
+
+def test_a_negated_cue_does_not_take_a_clause_before_it() -> None:
+    text = "Works were postponed for budget reasons; the authority did not respond to a request."
+    assert [c for c in claims(text) if c.source is not None] == []

@@ -1571,7 +1571,7 @@ def _states_something(verb: Token) -> bool:
     last"), not a bare object ("did not confirm that figure", "has not seen the documents") or
     a question left open ("did not say how many")."""
     clauses = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp", "parataxis"}]
-    return any(not _wh_clause(c) for c in clauses)
+    return any(c.i > verb.i and not _wh_clause(c) for c in clauses)
 
 
 def _that_clause_on_object(verb: Token) -> list[CharRange]:
