@@ -986,3 +986,10 @@ def test_a_line_under_a_heading_keeps_its_first_word() -> None:
 def test_a_negated_cue_does_not_take_a_clause_before_it() -> None:
     text = "Works were postponed for budget reasons; the authority did not respond to a request."
     assert [c for c in claims(text) if c.source is not None] == []
+
+
+def test_agentless_cue_inside_an_attribution_speaks_for_its_source() -> None:
+    text = "According to the ministry, it was confirmed that about 300 troops had died."
+    found = by_cue(claims(text), "confirmed")
+    assert found.source is not None and found.source.text == "the ministry"
+    assert found.certainty == "confirmed"

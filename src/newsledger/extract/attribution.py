@@ -443,10 +443,26 @@ class _Extractor:
             except Exception:
                 log.debug("attribution skipped quote %d", k, exc_info=True)
         self.phrases = [d.phrase for d in self.drafts.values() if d.phrase]
+        self._inherit_sources()
         claims: list[Claim] = []
         for draft in sorted(self.drafts.values(), key=lambda d: d.cue):
             claims.extend(self._claims(draft))
         return claims
+
+    def _inherit_sources(self) -> None:
+        """An agentless cue inside an attributed content speaks for that content's source:
+        "According to the NIS, it was confirmed that…" is the NIS confirming."""
+        for draft in self.drafts.values():
+            if draft.source is not None:
+                continue
+            outer = [
+                d
+                for d in self.drafts.values()
+                if d.source is not None
+                and any(a <= draft.cue[0] and draft.cue[1] <= b for a, b in d.fragments)
+            ]
+            if outer:
+                draft.source = min(outer, key=lambda d: min(b - a for a, b in d.fragments)).source
 
     def _sentence(self, sent: Any) -> None:
         if sent.start_char == 0 or self.text[sent.start_char - 1] == "\n":
