@@ -993,3 +993,7 @@ def test_agentless_cue_inside_an_attribution_speaks_for_its_source() -> None:
     found = by_cue(claims(text), "confirmed")
     assert found.source is not None and found.source.text == "the ministry"
     assert found.certainty == "confirmed"
+
+
+def test_adding_up_is_no_speech() -> None:
+    assert claims("At $2,000 per soldier, the bill could quickly add up for Moscow.") == []

@@ -532,6 +532,8 @@ class _Extractor:
     def _is_cue(self, verb: Token) -> bool:
         lemma = verb.lemma_.lower()
         lex = self.lex
+        if lemma == "add" and any(c.dep_ == "prt" and c.lower_ == "up" for c in verb.children):
+            return False  # "the costs could quickly add up": a sum, not speech
         return lemma in lex.verbs or lemma in lex.quote_verbs or self._general_cue(verb)
 
     # -- verb cues --
