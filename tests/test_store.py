@@ -5,6 +5,8 @@ Every test that takes ``db_url`` runs on SQLite and on a real PostgreSQL server.
 
 from __future__ import annotations
 
+import gc
+import tracemalloc
 from dataclasses import replace
 from pathlib import Path
 
@@ -147,6 +149,23 @@ def test_a_clock_range_is_stored_whole(tmp_path: Path, db_url: str) -> None:
     assert found is not None
     assert "2025-05-02T08:00/2025-05-02T18:00" in {t.date for t in found.times}
     store.close()
+
+
+def test_saving_the_state_keeps_no_copy_of_its_text(tmp_path: Path) -> None:
+    """SQLAlchemy caches a statement with its values built in: the state's text (hundreds of
+    megabytes in a large store) must go as parameters, or each save shape keeps one copy."""
+    store = Store(f"sqlite:///{tmp_path / 's.db'}")
+    state = {"facts": ["x" * 1000 for _ in range(5000)]}  # 5 MB of text
+    tracemalloc.start()
+    try:
+        version = store.save_state("reconcile", state, 0)
+        store.save_state("reconcile", state, 0, replaces=version)
+        gc.collect()
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        store.close()
+    assert held < 1_000_000
 
 
 def test_extractions_in_bulk_equal_one_at_a_time(

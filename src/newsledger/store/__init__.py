@@ -254,16 +254,17 @@ class Store:
         where = reconcile_state.c.name == name
         try:
             with self._write() as connection:
+                # The row goes as execution parameters, never ``.values(...)``: a statement
+                # with its values built in is what SQLAlchemy's statement cache keeps, and with
+                # it a whole copy of the state's text, for as long as the writer runs.
                 if replaces is None:
                     try:
-                        connection.execute(insert(reconcile_state).values(name=name, **row))
+                        connection.execute(insert(reconcile_state), {"name": name, **row})
                     except IntegrityError:  # another writer's first save came first
                         raise _Superseded from None
                 else:
                     current = where & (reconcile_state.c.saved_at == replaces)
-                    written = connection.execute(
-                        update(reconcile_state).where(current).values(**row)
-                    )
+                    written = connection.execute(update(reconcile_state).where(current), row)
                     if written.rowcount != 1:
                         raise _Superseded
                 for step in placed:
