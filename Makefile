@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 DEMO_DB ?= demo/newsledger.db
 
-.PHONY: setup demo watch-demo sample test test-exhaustive eval bench bench-quick bench-web lint fuzz lock clean
+.PHONY: setup demo watch-demo sample test test-exhaustive eval bench bench-quick bench-web bench-memory lint fuzz lock clean
 
 setup: $(STAMP)
 
@@ -65,6 +65,11 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(PY) bench/scale_bench.py --shared $(SHARED) --quick
+
+# Where the writer's memory goes as the store grows (bench/writer_memory.py): RSS and traced
+# allocations every 400 documents placed, the sites that grew most; bench/results/writer-memory.json.
+bench-memory: $(STAMP)
+	$(PY) bench/writer_memory.py --shared $(SHARED)
 
 # The web app under load (bench/web_load.py): a store of 5,000 invented articles (built once,
 # cached in bench/results/), 400 requests at concurrency 4 per endpoint, then the same while an
