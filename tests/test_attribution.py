@@ -834,14 +834,33 @@ def test_figure_a_count_reaches_counts_what_the_count_counts() -> None:
     assert three_hundred.counted == "Casualties"
 
 
-def test_joint_subject_gives_each_actor_its_own_claim() -> None:
-    text = "The United States and South Korea disclosed that at least 3,000 soldiers had moved."
+@pytest.mark.parametrize(
+    ("text", "sources", "content"),
+    [
+        (  # a joint subject: each actor states it
+            "The United States and South Korea disclosed that at least 3,000 soldiers had moved.",
+            [("The United States", "United States"), ("South Korea", "South Korea")],
+            "that at least 3,000 soldiers had moved",
+        ),
+        (  # an outlet named by its web address relays what it cites
+            "He made the comments after the attack, News.Az reports, citing Russian media.He left.",
+            [("Russian media", None), ("News.Az", "News.Az")],
+            "He made the comments after the attack",
+        ),
+        (  # "according to" a medium citing others is a relay, the description gives the name
+            'Troops arrived, according to the South Korean newspaper "JoongAng," citing military'
+            " sources.",
+            [("military sources", None), ('the South Korean newspaper "JoongAng', "JoongAng")],
+            "Troops arrived",
+        ),
+    ],
+)
+def test_each_speaker_of_one_statement_gets_a_claim(
+    text: str, sources: list[tuple[str, str | None]], content: str
+) -> None:
     found = claims(text)
-    assert [(c.source.text, c.source.canonical) for c in found if c.source] == [
-        ("The United States", "United States"),
-        ("South Korea", "South Korea"),
-    ]
-    assert {c.content.text for c in found} == {"that at least 3,000 soldiers had moved"}
+    assert [(c.source.text, c.source.canonical) for c in found if c.source] == sources
+    assert {c.content.text for c in found} == {content}
 
 
 def test_joint_according_to_keeps_the_second_actor_out_of_the_content() -> None:
@@ -874,26 +893,6 @@ def test_office_of_an_unresolved_pronoun_names_no_one() -> None:
     found = only(claims("The troops had not fought yet, as reported by their presidential office."))
     assert found.source is not None
     assert (found.source.kind, found.source.canonical) == ("government", None)
-
-
-def test_outlet_named_by_its_web_address_is_one_medium() -> None:
-    text = "He made the comments after the attack, News.Az reports, citing Russian media.He left."
-    found = claims(text)
-    assert [(c.source.text, c.source.kind) for c in found if c.source] == [
-        ("Russian media", "unnamed"),
-        ("News.Az", "media"),
-    ]
-    assert {c.content.text for c in found} == {"He made the comments after the attack"}
-
-
-def test_according_to_a_medium_citing_others_is_a_relay() -> None:
-    text = 'Troops arrived, according to the South Korean newspaper "JoongAng," citing military sources.'
-    found = claims(text)
-    assert [(c.source.text, c.source.kind, c.source.canonical) for c in found if c.source] == [
-        ("military sources", "unnamed", None),
-        ('the South Korean newspaper "JoongAng', "media", "JoongAng"),
-    ]
-    assert {c.content.text for c in found} == {"Troops arrived"}
 
 
 def test_the_newspaper_is_the_latest_medium_named() -> None:
