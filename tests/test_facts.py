@@ -457,3 +457,16 @@ def _story(document_ids: list[str]) -> object:
     from newsledger.reconcile.stories import Story
 
     return Story(id=STORY, number=0, documents=document_ids, size=len(document_ids))
+
+
+def test_who_said_what_lists_joint_speakers_and_leaves_a_relay_under_its_source() -> None:
+    from newsledger.reconcile.brief import people
+
+    body = (
+        "Reuters, citing the Ostvale Emergency Agency, reported that 40 people were missing.\n"
+        "The Pentagon and the State Department both said that the road had reopened."
+    )
+    found = extraction(("Ostvale Gazette", "2025-06-02", body))
+    speakers = {p.name: len(p.claims) for p in people([found], Actors())}
+    # Reuters' copy is the agency's claim; a joint statement is each speaker's, one sentence
+    assert speakers == {"Ostvale Emergency Agency": 1, "Pentagon": 1, "State Department": 1}

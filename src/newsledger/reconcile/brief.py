@@ -199,15 +199,20 @@ def people(extractions: Iterable[Extraction], actors: Actors) -> list[Speaker]:
     speakers: dict[str, dict[str, Any]] = {}
     for extraction in extractions:
         document = extraction.document
-        seen: set[tuple[int, int]] = set()
+        seen: set[tuple[str, int, int]] = set()
+        #: who each cue was first attributed to: a medium's second claim on the same cue is its
+        #: copy of someone else's ("Reuters, citing the NIS, reported…"), listed under the NIS
+        cues: dict[tuple[int, int], str] = {}
         for claim in extraction.claims:
             source = claim.source
             if source is None or source.kind == "unnamed" or not source.canonical:
                 continue
-            if (claim.start, claim.end) in seen:
-                continue
-            seen.add((claim.start, claim.end))
             name = names.resolve(source.canonical, source.kind)
+            cue = (claim.cue.start, claim.cue.end) if claim.cue else (claim.start, claim.end)
+            first = cues.setdefault(cue, name)
+            if (name, claim.start, claim.end) in seen or (source.kind == "media" and first != name):
+                continue
+            seen.add((name, claim.start, claim.end))
             entry = speakers.setdefault(name, {"kind": source.kind, "aliases": [], "claims": []})
             entry["aliases"].extend(a for a in (source.canonical, source.text) if a != name)
             entry["claims"].append(
