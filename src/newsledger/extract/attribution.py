@@ -913,7 +913,8 @@ class _Extractor:
             return self._source_range(antecedent)
         if tok.pos_ == "PRON":
             return tok.idx, tok.idx + len(tok.text)
-        toks = [t for t in tok.subtree if not self._cut_from_source(tok, t)]
+        joint = self._actor_conjuncts(tok)
+        toks = [t for t in tok.subtree if not self._cut_from_source(tok, t, joint)]
         if not toks:
             return tok.idx, tok.idx + len(tok.text)
         # keep the stretch around the head only: a cut child must not be jumped over
@@ -937,14 +938,14 @@ class _Extractor:
                 return Source(self.text[a:b], a, b, source.kind, source.canonical)
         return source
 
-    def _cut_from_source(self, head: Token, t: Token) -> bool:
+    def _cut_from_source(self, head: Token, t: Token, joint: Sequence[Token]) -> bool:
         """Parts of a subject's subtree that are not the source: clauses in it that attribute
         something themselves ("who said…", "citing…"), participles or other clauses hung on
         the head itself ("the mayor, speaking to farmers,"), and the other actors of a joint
         subject, who are sources of their own. Other relative clauses and appositions describe
         the source and stay: "Jane Doe, who ran the agency until May," is how the text names
-        her, and "a study released by the ministry" is the source given."""
-        joint = self._actor_conjuncts(head)
+        her, and "a study released by the ministry" is the source given. ``joint``: the head's
+        actor conjuncts (:meth:`_actor_conjuncts`), found once per source, not per token."""
         for anc in [t, *t.ancestors]:
             if anc.i == head.i:
                 return False
