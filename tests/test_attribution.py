@@ -996,3 +996,66 @@ def test_agentless_cue_inside_an_attribution_speaks_for_its_source() -> None:
 
 def test_adding_up_is_no_speech() -> None:
     assert claims("At $2,000 per soldier, the bill could quickly add up for Moscow.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "canonical"),
+    [
+        ("The Russian ally Belarus has also said it was increasing its troops.", "government",
+         "Belarus"),
+        ("According to flight status information aggregator Cirium, 2,691 flights were "
+         "canceled.", "organization", "Cirium"),
+    ],
+)  # fmt: skip
+def test_a_description_before_a_name_gives_the_name(text: str, kind: str, canonical: str) -> None:
+    found = only(claims(text))
+    assert found.source is not None
+    assert (found.source.kind, found.source.canonical) == (kind, canonical)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "canonical"),
+    [
+        ("According to authorities, 82 of the passengers were men.", "unnamed", None),
+        ("Russian authorities said 12 people died.", "government", "Russian authorities"),
+    ],
+)
+def test_authorities_of_no_one_named_body_are_unnamed(
+    text: str, kind: str, canonical: str | None
+) -> None:
+    found = only(claims(text))
+    assert found.source is not None
+    assert (found.source.kind, found.source.canonical) == (kind, canonical)
+
+
+def test_the_company_is_the_firm_that_spoke_before() -> None:
+    text = (
+        "Microsoft revealed the scope of the outage on Saturday. Incidents like the CrowdStrike"
+        " event are rare. The company assured users that measures are being taken."
+    )
+    entities = [ent(text, "Microsoft", "organization"), ent(text, "CrowdStrike", "organization")]
+    found = by_cue(claims(text, entities), "assured")
+    assert found.source is not None and found.source.canonical == "Microsoft"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tension rose after Yoon declared martial law on Tuesday night.",
+        "The party, which had issued impeachment motions against the auditor, lost.",
+    ],
+)
+def test_an_act_named_by_a_speech_verb_is_no_claim(text: str) -> None:
+    assert claims(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("He declared that the war was over.", "declared"),
+        ("The ministry issued a warning that the dam could fail.", "issued"),
+        ("Prices rose, with CNBC reporting about the price passing $100.", "reporting about"),
+    ],
+)
+def test_the_same_verbs_with_something_stated_are_claims(text: str, cue: str) -> None:
+    assert by_cue(claims(text), cue).source is not None

@@ -91,6 +91,8 @@ _GROUP_PRONOUNS = {"they", "we", "i", "you"}
 _RELATIVES = {"who", "which", "that", "whom"}
 #: the kinds of source that carry a name of their own (the others are people or nobody)
 _NAMED_KINDS: tuple[SourceKind, ...] = ("media", "government", "organization")
+#: "the company", "the airline": a definite description a reader resolves to the firm in the story
+_COMPANY_HEADS = frozenset({"company", "firm", "airline", "carrier", "corporation", "insurer"})
 #: the subject pronoun a possessive owner is resolved as ("his office": whose office)
 _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
@@ -134,6 +136,10 @@ class _Cue:
     needs_agent: bool = False
     #: a cue only with one of its prepositions: "put (the number) at", never "put pressure on"
     only_preps: bool = False
+    #: a cue only with a clause or quote: "declared that…", never "declared martial law"
+    clause_only: bool = False
+    #: the objects that make it a cue: "issued a statement", never "issued impeachment motions"
+    object_heads: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -184,6 +190,8 @@ def _lexicon() -> _Lexicon:
             frozenset(v.get("preps", ())),
             bool(v.get("agent")),
             bool(v.get("only_preps")),
+            bool(v.get("clause")),
+            frozenset(v.get("object_heads", ())),
         )
         for lemma, v in cues["verbs"].items()
     }
@@ -681,15 +689,17 @@ class _Extractor:
             frags = [_subtree(p) for p in _prep_objects(verb, cue.preps)]
         if not frags and (cue.takes_xcomp or _is_passive(verb)):
             frags = [_subtree(c) for c in verb.children if c.dep_ == "xcomp"]
-        if not frags and cue.takes_object:
+        if not frags and cue.takes_object and _takes_this_object(verb, cue):
             frags = _object_side(verb)
+        if not _takes_this_object(verb, cue):
+            return frags  # "issued impeachment motions": an act, unless a clause says more
         if not frags and (_parenthetical(verb) or _as_clause(verb)):
             frags = self._around_parenthetical(verb)
         if not frags:
             frags = self._clause_before(verb)
         if not frags:  # "have not said when…": a wh-clause, else the object
             frags = [_subtree(c) for c in verb.children if _wh_clause(c)]
-        if not frags and verb.lemma_.lower() not in self.lex.addressee:
+        if not frags and verb.lemma_.lower() not in self.lex.addressee and not cue.clause_only:
             frags = _object_side(verb)  # "said as much", "noted the delay": what the verb took
         return frags
 
@@ -1036,11 +1046,8 @@ class _Extractor:
         if head == "agency" and "news" in modifiers:
             return "media", _strip_det(text)
         name = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
-        if name is not None and any(head in lex.kind_heads[k] for k in _NAMED_KINDS):
-            # "the South Korean newspaper "JoongAng"": the description, then the name
-            entity = self.entities.covering(name.idx, name.idx + len(name.text))
-            described = next(k for k in _NAMED_KINDS if head in lex.kind_heads[k])
-            return described, entity.canonical if entity else _head_phrase(name).strip("\"“”'‘’ ")
+        if name is not None and tok.pos_ == "NOUN":
+            return self._described_name(tok, name)
         if (tok.pos_ == "NOUN" or tok.text.islower()) and _definite(tok):
             found = self._resolve_role(tok)
             if found is not None:
@@ -1049,6 +1056,8 @@ class _Extractor:
             return "unnamed", None  # "Russian media", "local outlets": no one outlet speaks
         if tok.tag_ == "NNS" and head in lex.kind_heads["organization"] and not _named(tok):
             return "unnamed", None  # "Opposition parties said": no one body speaks
+        if head in {"authority", "authorities"} and tok.tag_ == "NNS" and not _owned(tok):
+            return "unnamed", None  # "according to authorities", "fire authorities": whose?
         for kind in ("document", "government", "media", "organization", "unnamed"):
             heads = lex.kind_heads[kind]
             if head in heads or tok.lower_ in heads:
@@ -1057,8 +1066,21 @@ class _Extractor:
                 named = kind in {"government", "media", "organization"}
                 return kind, _strip_det(text) if named else None
         if tok.pos_ == "PROPN":
-            return "organization", _strip_det(_head_phrase(tok))
+            return "organization", _proper_name(tok)
         return "unnamed", None
+
+    def _described_name(self, tok: Token, name: Token) -> tuple[SourceKind, str | None]:
+        """ "The South Korean newspaper "JoongAng"", "the Russian ally Belarus": a description,
+        then the name, which is who speaks; the description says what kind of body it is when
+        the name is not a known entity."""
+        head = tok.lemma_.lower()
+        entity = self.entities.covering(name.idx, name.idx + len(name.text))
+        if entity is not None:
+            return self._entity_kind(entity, tok)
+        if name.ent_type_ == "GPE":
+            return "government", _head_phrase(name)
+        described = next((k for k in _NAMED_KINDS if head in self.lex.kind_heads[k]), None)
+        return described or "organization", _head_phrase(name).strip("\"“”'‘’ ")
 
     def _intelligence_body(self, tok: Token, modifiers: set[str]) -> bool:
         """ "The spy agency", "South Korean intelligence", "US intel": a state's intelligence
@@ -1260,7 +1282,23 @@ class _Extractor:
             medium = next((e for e in reversed(before) if e.label == "media"), None)
             if medium is not None:
                 return "media", medium.canonical
+        if tok.lemma_.lower() in _COMPANY_HEADS and tok.tag_ == "NN":
+            company = self._latest_company(tok, before)
+            if company is not None:
+                return "organization", company
         return None
+
+    def _latest_company(self, tok: Token, before: Sequence[Entity]) -> str | None:
+        """For "the company said": the latest organisation that spoke before, else the latest
+        one named. A reader takes the firm already speaking in the story over one only named in
+        passing ("Microsoft said… the CrowdStrike update… The company assured users")."""
+        named = {e.canonical for e in before if e.label == "organization"}
+        for draft in sorted(self.drafts.values(), key=lambda d: d.cue, reverse=True):
+            src = draft.source
+            if draft.cue[0] < tok.idx and src is not None and src.canonical in named:
+                return src.canonical
+        latest = next((e for e in reversed(before) if e.label == "organization"), None)
+        return latest.canonical if latest is not None else None
 
     def _name_words(self, entity: Entity) -> set[str]:
         """The entity's words and the common nouns right after it ("Yonhap news agency")."""
@@ -1530,8 +1568,9 @@ def _cue_range(verb: Token, preps: frozenset[str] = frozenset()) -> CharRange:
     the cue is the word that attributes."""
     end = verb.idx + len(verb.text)
     for c in verb.children:
-        if c.i == verb.i + 1 and (c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ in preps)):
-            end = c.idx + len(c.text)
+        own_prep = c.dep_ == "prep" and c.lower_ in preps and _prep_objects(verb, preps)
+        if c.i == verb.i + 1 and (c.dep_ == "prt" or own_prep):
+            end = c.idx + len(c.text)  # not "reported on Oct. 12": a date is no prep object
     return verb.idx, end
 
 
@@ -1555,6 +1594,14 @@ def _object_side(verb: Token) -> list[CharRange]:
     if not parts:
         return []
     return [(min(_subtree(c)[0] for c in parts), max(_subtree(c)[1] for c in parts))]
+
+
+def _takes_this_object(verb: Token, cue: _Cue) -> bool:
+    """Whether the verb's object is one that makes it a cue (any, unless the cue lists some)."""
+    if not cue.object_heads:
+        return True
+    objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+    return any(o.lemma_.lower() in cue.object_heads for o in objects)
 
 
 def _parenthetical(verb: Token) -> bool:
@@ -1711,6 +1758,25 @@ def _head_phrase(tok: Token) -> str:
     toks = [*(t for c in left for t in c.subtree), tok]
     toks.sort(key=lambda t: t.i)
     return "".join(t.text_with_ws for t in toks).strip()
+
+
+def _owned(tok: Token) -> bool:
+    """Whether a modifier says whose body a noun is: "Russian authorities", "the city's"."""
+    return any(
+        c.dep_ == "poss" or c.pos_ == "PROPN" or c.ent_type_ in {"NORP", "GPE", "ORG"}
+        for c in tok.children
+    )
+
+
+def _proper_name(tok: Token) -> str:
+    """The name in a head phrase, without the description before it: "flight status
+    information aggregator Cirium" is Cirium. The name is the run of capitalised words that
+    ends on the head."""
+    left = [c for c in tok.lefts if c.dep_ in {"compound", "det", "amod", "poss", "case"}]
+    toks = sorted([*(t for c in left for t in c.subtree), tok], key=lambda t: t.i)
+    lower = [k for k, t in enumerate(toks) if t.is_lower and t.pos_ != "PROPN"]
+    start = lower[-1] + 1 if lower else 0
+    return _strip_det("".join(t.text_with_ws for t in toks[start:]).strip())
 
 
 def _strip_titles(text: str, lex: _Lexicon) -> str:
