@@ -509,3 +509,58 @@ def test_find_times_on_arbitrary_text(text: str, anchor: str | None) -> None:
         assert doc.text[t.start : t.end] == t.text
         assert t.text.strip() == t.text and t.text
         assert t.granularity in GRANULARITIES or (t.date is None and t.granularity is None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("On Feb.2, 2011, it hit $1.", ("Feb.2, 2011", "2011-02-02", "day")),
+        ("The airline confirmed (29-Dec-2024) the crash.", ("29-Dec-2024", "2024-12-29", "day")),
+        ("Year to date, prices have doubled.", ("Year to date", "2024-01-01/2024-10-31", "range")),
+    ],
+)
+def test_glued_and_market_forms_are_dates(
+    sentence: str, expected: tuple[str, str | None, str | None]
+) -> None:
+    assert found(sentence) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("It began in 2011. During the same year, it crashed.", ("the same year", "2011", "year")),
+        ("They met on Monday. That day, it rained.", ("That day", "2024-10-28", "day")),
+        ("Lawmakers voted on Tuesday to lift the decree of the evening before.",
+         ("the evening before", "2024-10-28", "day")),
+        ("The dam broke in March 2023. The next day, the town flooded.",
+         None),  # a month gives no day to count from
+        ("He wrote on Monday, the day before the son reported him missing.",
+         None),  # "before" with an event after it dates nothing by itself
+    ],
+)  # fmt: skip
+def test_a_date_pointing_back_takes_the_date_named_last(
+    sentence: str, expected: tuple[str, str | None, str | None] | None
+) -> None:
+    times = found(sentence)
+    pointing = [t for t in times if t[0].lower().startswith(("the ", "that"))]
+    assert pointing == ([expected] if expected else [])
+
+
+def test_a_date_pointing_back_needs_a_date_close_before() -> None:
+    far = "It began in 2011. " + "Nothing else happened then, or later on. " * 12
+    assert found(far + "That year was long.") == [("2011", "2011", "year")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "By age group, the 50s had the most with 40 passengers, followed by 40s (32).",
+        "The two survivors were women in their 20s and 40s.",
+    ],
+)
+def test_two_digit_decades_among_ages_are_no_dates(sentence: str) -> None:
+    assert found(sentence) == []
+
+
+def test_a_two_digit_decade_elsewhere_is_still_one() -> None:
+    assert found("Rock music of the 60s changed everything.") == [("60s", "1960/1969", "decade")]

@@ -58,11 +58,12 @@ import dataclasses
 import datetime as dt
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from spacy.tokens import Doc, Span, Token
 
@@ -264,6 +265,13 @@ def _weekday(m: re.Match[str], ctx: _Ctx) -> Value | None:
     if ctx.tense == "future" or (rel == 0 and ctx.tense is None and ahead < back):
         return _day(anchor + dt.timedelta(days=ahead))
     return _day(anchor - dt.timedelta(days=back))
+
+
+@_rule(r"(?:the )?year[- ]to[- ]date")
+def _year_to_date(m: re.Match[str], ctx: _Ctx) -> Value | None:
+    """ "Year to date": from 1 January to the anchor, as markets count it."""
+    anchor = ctx.need(_DAY)
+    return f"{anchor.year}-01-01/{anchor.isoformat()}", "range"
 
 
 def _weekend(anchor: dt.date, weeks: int) -> Value:
@@ -717,10 +725,18 @@ _EDGE = re.compile(rf"^(?:{_alt(EDGE_MODIFIERS)})[\s-]+")
 _BARE_UNIT = re.compile(r"(?:the )?(week|month|year|decade|century)")
 
 
+_MONTH_WORDS = _alt([*MONTHS, *_V["month_abbreviations"]])
+#: "Feb.2, 2011" and "29-Dec-2024" as some sites write them: a month glued to a day
+_GLUED_MONTH = re.compile(rf"\b({_MONTH_WORDS})(?:\.|-)(\d)")
+_DAY_DASH_MONTH = re.compile(rf"\b(\d{{1,2}})-(?=(?:{_MONTH_WORDS})\b)")
+
+
 def _normalise(text: str) -> str:
     """Lower case, one space, plain quotes and dashes, abbreviation dots dropped."""
     text = text.lower().replace("’", "'").replace("‘", "'")
     text = re.sub(r"[–—‑]", "-", text)
+    text = _GLUED_MONTH.sub(lambda m: f"{m[1]} {m[2]}", text)  # "feb.2", "29-dec-2024"
+    text = _DAY_DASH_MONTH.sub(lambda m: f"{m[1]} ", text)
     text = re.sub(r"(?<=[a-z])\.", "", text)
     text = re.sub(r"\s+", " ", text).strip(' ,;:!?"“”()[]')
     text = re.sub(r"(?:'s|s'|')$", lambda m: "s" if m.group(0) == "s'" else "", text)
@@ -804,7 +820,9 @@ _FINDER = re.compile(
         [
             r"\d{4}-\d{2}-\d{2}",
             r"(?:\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})|\d{4}/\d{1,2}/\d{1,2})(?![\d/.]\d)",
-            rf"(?:(?:{_WD_CAP}),?\s+)?(?:{_MON_CAP})\s+{_DAY_F}(?:,?\s+{_YEAR_F})?(?![\d:])",
+            rf"(?:(?:{_WD_CAP}),?\s+)?(?:{_MON_CAP})(?:\s+|(?<=\.)){_DAY_F}(?:,?\s+{_YEAR_F})?(?![\d:])",
+            rf"\d{{1,2}}-(?:{_MON_CAP})-{_YEAR_F}",
+            r"(?i:(?:the\s+)?year[-\s]to[-\s]date)",
             rf"(?:(?:{_WD_CAP}),?\s+)?{_DAY_F}\s+(?:of\s+)?(?:{_MON_CAP})(?:,?\s+{_YEAR_F})?",
             rf"(?:{_MON_CAP}),?\s+(?:of\s+)?{_YEAR_F}",
             rf"(?i:(?:in|since|until|till|by|during|through|early|mid|late|last|next|this)[-\s]+)"
@@ -1041,7 +1059,20 @@ def _suspicious(text: str, start: int, end: int) -> bool:
     if _LOWER_NAME.search(text, start, end):
         return True
     word, _ = _word_before(text, start)
-    return word in _POSSESSIVES
+    return word in _POSSESSIVES or _age_group(text, start, end)
+
+
+_BARE_DECADE = re.compile(r"(?:the\s+)?\d0s")
+_AGE_WORDS = re.compile(r"(?i)\b(?:age|ages|aged|age group|year-olds?|years old|their|his|her)\b")
+
+
+def _age_group(text: str, start: int, end: int) -> bool:
+    """ "By age group, the 50s had the most…", "women in their 20s and 40s": a two-digit
+    decade in a sentence about ages is an age bracket, not the 1950s."""
+    if not _BARE_DECADE.fullmatch(text, start, end):
+        return False
+    sentence = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    return _AGE_WORDS.search(text, sentence, start) is not None
 
 
 def _reading(page: _Page, start: int, end: int) -> TimeExpr | None:
@@ -1120,7 +1151,41 @@ def find_times(doc: Doc, anchor: str | None) -> list[TimeExpr]:
     found: list[TimeExpr] = []
     for group in _clusters(_candidates(page)):
         found.extend(_pick(page, group))
-    return _borrow_days(page, _join_ranges(page, found))
+    return _anaphora(page, _borrow_days(page, _join_ranges(page, found)))
+
+
+#: "the same year", "that day", "the evening before": a period named by pointing back at the
+#: date the text gave last, which is what a reader resolves it against.
+_ANAPHORA = re.compile(
+    r"(?i)\b(?:(?:the\s+same|that)\s+(?P<unit>day|month|year)"
+    r"|the\s+(?:day|evening|night)\s+before(?=\s*[,.;:)]|\s*$)"  # not "the day before he left"
+    r"|the\s+previous\s+(?:day|evening|night)"
+    r"|the\s+(?P<next>next|following)\s+(?:day|morning|evening))\b"
+)
+_ANAPHORA_REACH = 400  # characters back to the date pointed at: about two sentences
+_PRECISION_LEN = {"day": 10, "month": 7, "year": 4}
+
+
+def _anaphora(page: _Page, found: list[TimeExpr]) -> list[TimeExpr]:
+    out = list(found)
+    points = [t for t in found if t.date and "/" not in t.date]  # dates one can point back at
+    ends = [t.end for t in points]
+    for m in _ANAPHORA.finditer(page.text):
+        k = bisect_right(ends, m.start())
+        if not k or m.start() - ends[k - 1] > _ANAPHORA_REACH:
+            continue
+        if any(m.start() < t.end and t.start < m.end() for t in points[k - 1 : k + 1]):
+            continue
+        last = points[k - 1].date or ""
+        unit = m["unit"] or "day"
+        if len(last) < _PRECISION_LEN[unit]:
+            continue  # "that day" after "in 2011": no day to point at
+        value = last[: _PRECISION_LEN[unit]]
+        if not m["unit"]:  # "the day before", "the next day": one day off the day pointed at
+            step = 1 if m["next"] else -1
+            value = (dt.date.fromisoformat(value) + dt.timedelta(days=step)).isoformat()
+        out.append(TimeExpr(m.group(0), m.start(), m.end(), value, cast(Granularity, unit)))
+    return sorted(out, key=lambda t: t.start)
 
 
 _RANGE_GAP = re.compile(r"\s+(?:and|to|until|till|through)\s+|\s*[-–]\s*", re.I)
