@@ -777,3 +777,38 @@ def test_vocabularies_load_and_units_are_unambiguous() -> None:
             assert seen.setdefault(surface, entry["unit"]) == entry["unit"], surface
     words = json.loads((DATA / "quantities.json").read_text("utf-8"))
     assert "troops" in words["people_nouns"]
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        ("Bitcoin is now trading above the $100,000 level.", "low"),
+        ("Bitcoin has surpassed the $100,000 mark for the first time.", "low"),
+        ("Shares fell below the $10 threshold.", "high"),
+        ("It reached the $100 level.", None),
+    ],
+)
+def test_a_price_past_a_named_mark_is_a_bound(text: str, bound: str | None) -> None:
+    (figure,) = found(text)
+    assert ("low" in figure, "high" in figure) == (bound == "low", bound == "high")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The two survivors were one man and one woman.",
+        "It is one of the most destructive disasters in the city's history.",
+        "The male crew member, Mr. Lee (33), was taken to hospital.",
+    ],
+)
+def test_individuals_and_ages_are_no_figures(text: str) -> None:
+    assert [f for f in found(text) if f.get("value") == 1 or f.get("value") == 33] == []
+
+
+def test_one_thing_and_one_toll_are_still_figures() -> None:
+    assert found("One cockpit voice recorder was recovered.")[0]["value"] == 1
+    assert found("At least one soldier died.")[0]["low"] == 1
+
+
+def test_deaths_count_people() -> None:
+    assert found("The county reported five deaths.") == [people("five deaths", "deaths", value=5)]

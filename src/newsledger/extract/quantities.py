@@ -1123,12 +1123,28 @@ class _Scanner:
             first -= matched
             fig.start = self.doc[first].idx
         if first > 0 and self.doc[first - 1].idx >= floor:
+            self.mark_bound(fig, first, floor)
             self.passing_bound(fig, self.doc[first - 1])
             word = self.doc[first - 1].lower_
             if word in ("between", "from"):
                 opener = word
                 fig.flags.add(word)
         return opener
+
+    def mark_bound(self, fig: _Figure, first: int, floor: int) -> None:
+        """ "trading above the $100,000 level", "surpassed the $100 mark": a price past a named
+        mark is a bound; the mark noun after the figure says the figure is a threshold."""
+        after = fig.next_tok
+        if fig.bound or after >= len(self.doc) or self.doc[after].lemma_.lower() not in _MARKS:
+            return
+        if self.doc[first - 1].lower_ != "the" or first < 2 or self.doc[first - 2].idx < floor:
+            return
+        before = self.doc[first - 2]
+        kind = self.v.qualifiers.get((before.lower_,))
+        if kind in ("low", "high"):
+            fig.bound = kind
+        elif before.tag_.startswith("VB") and before.lemma_.lower() in _PASSING_VERBS:
+            fig.bound = "low"
 
     def passing_bound(self, fig: _Figure, verb: Token) -> None:
         """ "donations have passed $3.4 million": a sum that has passed a mark is at least it.
@@ -1654,9 +1670,36 @@ class _Scanner:
             fig.counted is None or (prev is not None and prev.lower_ in v.one_blockers)
         ):
             return "pronoun one"
+        if unit is None and self.age_after_name(num):
+            return "age"
+        if num.is_one and not (fig.bound or fig.approximate) and self.an_individual(fig):
+            return "individual"
         if unit is not None and unit.kind == "temperature" and self.is_chrome_line(num.first):
             return "page chrome"
         return ""
+
+    def age_after_name(self, num: _Num) -> bool:
+        """ "Mr. Lee (33)", "Koo (25)": a bracketed number right after a name is an age."""
+        doc, i, j = self.doc, num.first, num.last
+        if i < 2 or j + 1 >= len(doc) or doc[i - 1].text != "(" or doc[j + 1].text != ")":
+            return False
+        value = num.amount.value
+        name = doc[i - 2]
+        aged = value is not None and value.is_integer() and value < 120
+        return name.ent_type_ == "PERSON" and aged
+
+    def an_individual(self, fig: _Figure) -> bool:
+        """ "one man and one woman", "says one member", "one of the worst disasters": a person
+        or a thing picked out, not a count ("one cockpit voice recorder" is one)."""
+        doc = self.doc
+        after = fig.num.last + 1
+        if after < len(doc) and doc[after].lower_ == "of":
+            return any(t.tag_ == "JJS" or t.lower_ == "most" for t in doc[after + 1 : after + 4])
+        if fig.counted is None:
+            return False
+        noun = doc[fig.counted[1]]
+        individual = noun.lemma_.lower() in self.v.people_nouns | {"member"} - {"person"}
+        return noun.tag_ == "NN" and individual  # "one person was killed" is a toll
 
     def count_before_time_word(self, num: _Num) -> bool:
         """ "the toll rose to 11 overnight": spaCy takes "11 overnight" for a time, but the
@@ -1854,7 +1897,9 @@ _INCREMENT_WORDS = frozenset({"more", "additional", "extra", "further", "fewer"}
 #: Words between a counted noun and its state: "still missing", "not yet accounted for".
 _STATE_GLUE = frozenset({"still", "not", "yet", "now", "confirmed", "or", "and", "accounted"})
 #: Verbs after which a sum is a lower bound ("donations have passed $3.4 million").
-_PASSING_VERBS = frozenset({"pass", "surpass", "exceed", "top"})
+_PASSING_VERBS = frozenset({"pass", "surpass", "exceed", "top", "cross", "break"})
+#: nouns that make a figure a threshold: "the $100,000 level", "the 1,000 mark"
+_MARKS = frozenset({"level", "mark", "barrier", "threshold", "milestone", "line"})
 
 
 def _phrase(token: Token) -> str:
