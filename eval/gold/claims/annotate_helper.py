@@ -33,6 +33,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 CHROME_GOLD = HERE.parent / "chrome"
+REPO_INPUTS = ("examples/", "eval/")  # read with newsledger.ingest.read, offsets into the body
 
 
 @dataclass
@@ -87,7 +88,7 @@ def example_anchor(relative: str) -> Anchor:
 
 
 def anchor_for(shared: Path, relative: str) -> Anchor:
-    if relative.startswith("examples/"):
+    if relative.startswith(REPO_INPUTS):
         return example_anchor(relative)
     return corpus_anchor(shared, relative)
 
