@@ -29,7 +29,7 @@ SIZE = 18
 def candidates(shared: Path) -> list[dict[str, str]]:
     """Articles short enough to annotate by hand and with attributed figures to annotate."""
     csv.field_size_limit(1 << 30)
-    rows = []
+    rows: list[dict[str, str]] = []
     for path in sorted((shared / WIKINEWS).glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             rows.extend(csv.DictReader(handle))
