@@ -1059,3 +1059,52 @@ def test_an_act_named_by_a_speech_verb_is_no_claim(text: str) -> None:
 )
 def test_the_same_verbs_with_something_stated_are_claims(text: str, cue: str) -> None:
     assert by_cue(claims(text), cue).source is not None
+
+
+def test_a_dateline_is_no_speaker_label() -> None:
+    text = "Damascus: Syrian rebel forces on Sunday claimed control of the capital city."
+    found = only(claims(text))
+    assert found.source is not None and found.source.text == "Syrian rebel forces"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaks"),
+    [
+        ("Macron said the reconstruction showed that great nations could do it.", "said"),
+        ("Satellite images showed that 300 trucks had crossed.", "showed"),
+    ],
+)
+def test_showing_needs_a_record_or_someone(text: str, speaks: str) -> None:
+    assert [c.cue.text for c in claims(text) if c.cue is not None] == [speaks]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Assad, who has ruled the country for 24 years, has fled.",
+        "It struggled to respond to the attack.",
+    ],
+)
+def test_ruling_and_responding_need_something_said(text: str) -> None:
+    assert claims(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("The court ruled that the law was void.", "ruled"),
+        ("The army command notified officers that the regime had ended.", "notified"),
+        ("Employee Rick Brissen recounted the loss of his condo.", "recounted"),
+    ],
+)
+def test_more_verbs_of_saying(text: str, cue: str) -> None:
+    assert by_cue(claims(text), cue).source is not None
+
+
+def test_what_the_speaker_does_while_speaking_is_not_what_he_says() -> None:
+    text = (
+        "Emmanuel Macron said the reconstruction showed that nations could achieve the impossible"
+        " as he welcomed 40 world leaders."
+    )
+    found = by_cue(claims(text), "said")
+    assert "leaders" not in found.content.text

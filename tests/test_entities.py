@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsledger.extract.entities import find_entities, organization_kind
+from newsledger.extract.entities import _abbreviates, find_entities, organization_kind
 from newsledger.extract.nlp import parse
 from newsledger.extract.places import find_places, lookup
 from newsledger.model import Entity
@@ -66,6 +66,23 @@ def test_acronym_takes_the_long_name_spelled_in_the_document() -> None:
     acronyms = [e for e in entities(text) if e.text == "NIS"]
     assert acronyms and all(e.canonical == "National Intelligence Service" for e in acronyms)
     assert all(e.label == "government" for e in acronyms)
+
+
+def test_abbreviation_with_small_words_and_a_person_tag_takes_the_long_name() -> None:
+    text = (
+        "The Ministry of Land, Infrastructure and Transport (MOLIT) reported a bird strike. "
+        "MOLIT stated it will open a response headquarters."
+    )
+    short = [e for e in entities(text) if e.text == "MOLIT"]
+    assert short and short[-1].start == text.rindex("MOLIT")
+    assert {(e.label, e.canonical) for e in short} == {
+        ("government", "Ministry of Land, Infrastructure and Transport")
+    }
+
+
+@pytest.mark.parametrize(("short", "name"), [("NIS", "Foreign Office"), ("MLIT", "Ministry")])
+def test_letters_that_do_not_spell_the_name_are_no_abbreviation(short: str, name: str) -> None:
+    assert not _abbreviates(short, name)
 
 
 def test_place_tagged_as_product_becomes_a_place_with_coordinates() -> None:

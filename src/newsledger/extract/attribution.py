@@ -499,6 +499,8 @@ class _Extractor:
             return
         if " ".join(t.lower_ for t in name) in self.lex.label_stop:
             return
+        if all(t.ent_type_ in {"GPE", "LOC"} for t in name):
+            return  # a dateline ("Damascus: Syrian rebel forces on Sunday…"), not a speaker
         start = colon.idx + 1
         end = self.text.find("\n", start)
         end = len(self.text) if end < 0 else end
@@ -574,6 +576,8 @@ class _Extractor:
             source, relay = self._source(speaker), None
         if cue.needs_agent and not self._agentive(verb, source):
             return
+        if lemma == "show" and self._a_thing(verb, source):
+            return  # "the reconstruction showed that…": no record or witness, an argument
         if cue.needs_agent and not any(c.dep_ in _SUBJECTS for c in verb.children):
             return  # "Russia intends to support…": a stance verb needs its own subject
         if _stance(verb, cue) and self._reported(verb):
@@ -670,6 +674,14 @@ class _Extractor:
             subject.lemma_.lower() in self.lex.kind_heads["unnamed"]
             or subject.lower_ in _GROUP_PRONOUNS | _RELATIVES
         )
+
+    def _a_thing(self, verb: Token, source: Source | None) -> bool:
+        """Whether the subject is neither someone nor a record ("the data", "images")."""
+        subject = self._subject(verb)
+        if source is None or source.kind != "unnamed" or subject is None:
+            return False
+        someone = subject.lemma_.lower() in self.lex.kind_heads["unnamed"]
+        return subject.pos_ != "PRON" and not someone
 
     def _negated(self, verb: Token) -> bool:
         if any(c.dep_ == "neg" or c.lower_ in _NEGATIONS for c in verb.children):
@@ -962,6 +974,8 @@ class _Extractor:
             on_head = anc.head.i == head.i
             if on_head and joint and (anc in joint or anc.dep_ == "cc"):
                 return True
+            if on_head and anc.dep_ == "prep" and _dates_only(anc):
+                return True  # "rebel forces on Sunday claimed": the parser's attachment
             if anc.dep_ in _CLAUSE_DEPS and (
                 anc.lemma_.lower() in self.lex.verbs
                 or (on_head and (anc.tag_ == "VBG" or anc.dep_ not in {"relcl", "acl"}))
@@ -1474,6 +1488,7 @@ class _Extractor:
         if draft.source is not None:
             holes.append((draft.source.start, draft.source.end))
             holes.extend(self._own_participles(draft))
+            holes.extend(self._speaker_doing(draft))
         pieces: list[CharRange] = []
         for a, b in draft.fragments:
             if draft.snap:
@@ -1492,6 +1507,26 @@ class _Extractor:
                 out.append((a, b))
         if len(out) > 1:  # "which he said were…": the relative word alone is no claim
             out = [f for f in out if self.text[f[0] : f[1]].lower() not in _RELATIVES | {"what"}]
+        return out
+
+    def _speaker_doing(self, draft: _Draft) -> list[CharRange]:
+        """In "Macron said the work showed… as he welcomed 40 leaders" the as-clause tells what
+        the speaker was doing while speaking: narration, not what he said."""
+        source = draft.source
+        if source is None or source.kind != "person" or not source.canonical:
+            return []
+        out = []
+        for a, b in draft.fragments:
+            for tok in self.doc.char_span(a, b, alignment_mode="expand") or ():
+                if tok.dep_ != "advcl" or tok.i < draft.token.i:
+                    continue
+                marks = {c.lower_ for c in tok.children if c.dep_ == "mark"}
+                subject = next((c for c in tok.children if c.dep_ in _SUBJECTS), None)
+                if not marks & {"as", "while", "when"} or subject is None:
+                    continue
+                low = subject.lower_
+                if low in _PERSON_PRONOUNS and self._pronoun(subject, low)[1] == source.canonical:
+                    out.append(_subtree(tok))
         return out
 
     def _own_participles(self, draft: _Draft) -> list[CharRange]:
@@ -1758,6 +1793,12 @@ def _head_phrase(tok: Token) -> str:
     toks = [*(t for c in left for t in c.subtree), tok]
     toks.sort(key=lambda t: t.i)
     return "".join(t.text_with_ws for t in toks).strip()
+
+
+def _dates_only(prep: Token) -> bool:
+    """Whether a preposition's objects are all dates or times ("on Sunday", "in March")."""
+    objects = [c for c in prep.children if c.dep_ == "pobj"]
+    return bool(objects) and all(o.ent_type_ in {"DATE", "TIME"} for o in objects)
 
 
 def _owned(tok: Token) -> bool:

@@ -316,23 +316,38 @@ def _clean_name(name: str) -> str:
     return cleaned
 
 
-def _acronym(name: str) -> str:
-    return "".join(w[0] for w in name.split() if w[0].isupper())
+def _abbreviates(short: str, name: str) -> bool:
+    """Whether ``short`` is an abbreviation of ``name``: "NIS" of "National Intelligence
+    Service", "MOLIT" of "Ministry of Land, Infrastructure and Transport". Its letters are the
+    words' initials in order, with every capitalised word's and any of the small words'."""
+    words = name.replace(",", " ").split()
+    if len(short) < 2 or not short.isupper() or len(words) < 2:
+        return False
+    capitals = "".join(w[0] for w in words if w[0].isupper())
+    initials = "".join(w[0].upper() for w in words)
+    spelled = _subsequence(capitals, short) and _subsequence(short, initials)
+    return spelled and short[0] == initials[0]
+
+
+def _subsequence(part: str, whole: str) -> bool:
+    letters = iter(whole)
+    return all(c in letters for c in part)
 
 
 def _canonical_organizations(mentions: list[_Mention]) -> None:
     """ "NIS" after "the National Intelligence Service (NIS)" takes the long name."""
     long_names = [
-        _strip_article(m.span.text) for m in mentions if m.label != "person" and len(m.span) > 1
+        (_strip_article(m.span.text), m.label)
+        for m in mentions
+        if m.label not in {"person", "place"} and len(m.span) > 1
     ]
     for mention in mentions:
-        if mention.label == "person":
-            continue
         name = _strip_article(mention.span.text)
-        spelled = [
-            n for n in long_names if len(name) > 1 and name.isupper() and _acronym(n) == name
-        ]
-        mention.canonical = spelled[0] if spelled else name
+        spelled = [(n, label) for n, label in long_names if _abbreviates(name, n)]
+        if spelled:  # the model often takes a bare abbreviation ("MOLIT stated") for a person
+            mention.canonical, mention.label = spelled[0]
+        elif mention.label != "person":
+            mention.canonical = name
 
 
 def _offices(doc: Doc, people: dict[int, _Mention]) -> list[Entity]:
