@@ -1108,3 +1108,24 @@ def test_what_the_speaker_does_while_speaking_is_not_what_he_says() -> None:
     )
     found = by_cue(claims(text), "said")
     assert "leaders" not in found.content.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zelensky said that if Trump decides to leave NATO, Europe would suffer.",
+        "The mayor said that no inspection had found the dam to be unsafe.",
+    ],
+)
+def test_conditions_and_denied_subjects_claim_nothing_for_them(text: str) -> None:
+    assert [c.cue.text for c in claims(text) if c.cue is not None] == [text.split()[1]]
+
+
+def test_she_goes_back_to_the_last_speaker_even_one_the_model_missed() -> None:
+    text = (
+        "Minister Aurel Dancey told parliament the cost was high. Experts such as Dr Ilse "
+        "Marrowby warned that the toll could reach 60. “Most of them lived by the river,” she said."
+    )
+    entities = [ent(text, "Aurel Dancey", "person")]
+    found = [c for c in claims(text, entities) if c.source and c.source.text == "she"]
+    assert [c.source.canonical for c in found if c.source] == ["Ilse Marrowby"]

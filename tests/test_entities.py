@@ -145,3 +145,9 @@ def test_number_and_date_entities_are_left_to_the_other_finders() -> None:
     doc = parse("In 2024 the ministry said 12,000 soldiers were paid $2,000 each.")
     labels = {ent.label_ for ent in doc.ents}
     assert {"DATE", "CARDINAL", "MONEY"} <= labels
+
+
+def test_a_surname_tagged_as_an_organisation_is_the_person_it_names() -> None:
+    text = "Volodymyr Zelensky spoke on Monday. Zelenskyy said the troops had arrived."
+    later = [e for e in entities(text) if e.text == "Zelenskyy"]
+    assert [(e.label, e.canonical) for e in later] == [("person", "Volodymyr Zelensky")]

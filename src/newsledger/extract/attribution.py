@@ -559,6 +559,8 @@ class _Extractor:
             return
         if verb.dep_ in {"amod", "compound"} or (verb.dep_ == "acl" and verb.tag_ == "VBN"):
             return  # "an estimated 10,000", "a group called X", "known as"
+        if _hypothetical(verb) or _no_one(verb):
+            return  # "if Trump decides to leave", "no inspection had found": nobody claims it
         if verb.dep_ == "acl" and verb.head.lemma_.lower() not in self.lex.kind_heads["document"]:
             return  # "tweets accusing her of…": a description, not an attribution
         participle = verb.tag_ == "VBG" and verb.dep_ in {"advcl", "acl"}
@@ -1200,11 +1202,27 @@ class _Extractor:
             lo = self.sent_starts[k]
             hi = self.sent_ends[k] if k < len(self.sent_ends) else tok.idx
             here = [e for e in candidates if lo <= e.start < hi]
+            here += self._person_sources(lo, min(hi, tok.idx), gender, here)
+            here.sort(key=lambda e: e.start)
             if here:
                 speakers = [e for e in here if self._spoke(e, tok.idx)]
                 subjects = [e for e in here if self._is_subject(e)]
                 return (speakers or subjects or here)[-1]
         return candidates[-1]
+
+    def _person_sources(self, lo: int, hi: int, gender: str, named: list[Entity]) -> list[Entity]:
+        """People who spoke in ``[lo, hi)`` without an entity of their own ("Experts such as Dr
+        Ilse Marrowby warned"): a speaker the model did not tag is still who "she" goes back to."""
+        known = {e.canonical for e in named}
+        out = []
+        for draft in self.drafts.values():
+            src = draft.source
+            if src is None or src.kind != "person" or not src.canonical or src.canonical in known:
+                continue
+            if lo <= src.start < hi and self.entities.gender.get(src.canonical, gender) == gender:
+                out.append(Entity(src.text, src.start, src.end, "person", src.canonical))
+                known.add(src.canonical)
+        return sorted(out, key=lambda e: e.start)
 
     def _earlier_pronoun(self, tok: Token) -> Token | None:
         """In "he told podcaster X, but he cautioned…" the second "he" is the first one, not
@@ -1793,6 +1811,22 @@ def _head_phrase(tok: Token) -> str:
     toks = [*(t for c in left for t in c.subtree), tok]
     toks.sort(key=lambda t: t.i)
     return "".join(t.text_with_ws for t in toks).strip()
+
+
+def _hypothetical(verb: Token) -> bool:
+    """A verb of a condition: "if Trump decides to leave NATO" claims nothing for Trump."""
+    return verb.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in verb.children
+    )
+
+
+def _no_one(verb: Token) -> bool:
+    """A subject that denies anyone did it: "no inspection had found", "none of them said"."""
+    return any(
+        c.dep_ in _SUBJECTS
+        and (c.lower_ in {"none", "nobody", "nothing"} or any(d.lower_ == "no" for d in c.children))
+        for c in verb.children
+    )
 
 
 def _dates_only(prep: Token) -> bool:

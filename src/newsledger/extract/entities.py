@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -402,5 +402,16 @@ def find_entities(doc: Doc) -> list[Entity]:
         )
         for m in mentions
     ]
+    entities = _people_by_name(entities)
     people = {m.span.start: m for m in mentions if m.label == "person"}
     return sorted([*entities, *_offices(doc, people)], key=lambda e: (e.start, -e.end))
+
+
+def _people_by_name(entities: list[Entity]) -> list[Entity]:
+    """A mention whose canonical name is a person's is that person, whatever the model tagged:
+    "Zelenskyy offered…" tagged an organisation after "Volodymyr Zelensky" is him."""
+    people = {e.canonical for e in entities if e.label == "person"}
+    return [
+        replace(e, label="person") if e.label == "organization" and e.canonical in people else e
+        for e in entities
+    ]
