@@ -1118,7 +1118,7 @@ def test_what_the_speaker_does_while_speaking_is_not_what_he_says() -> None:
     ],
 )
 def test_conditions_and_denied_subjects_claim_nothing_for_them(text: str) -> None:
-    assert [c.cue.text for c in claims(text) if c.cue is not None] == [text.split()[1]]
+    assert [c.cue.text for c in claims(text) if c.cue is not None] == ["said"]
 
 
 def test_she_goes_back_to_the_last_speaker_even_one_the_model_missed() -> None:
