@@ -1129,3 +1129,33 @@ def test_she_goes_back_to_the_last_speaker_even_one_the_model_missed() -> None:
     entities = [ent(text, "Aurel Dancey", "person")]
     found = [c for c in claims(text, entities) if c.source and c.source.text == "she"]
     assert [c.source.canonical for c in found if c.source] == ["Ilse Marrowby"]
+
+
+def test_a_countrys_role_is_the_person_given_it() -> None:
+    text = (
+        "More than 3,800 were killed, Ukrainian President Volodymyr Zelenskyy said. "
+        "But Ukraine's president told a podcast that hundreds more died."
+    )
+    found = by_cue(claims(text), "told")
+    assert found.source is not None and found.source.canonical == "Volodymyr Zelensky"
+
+
+def test_a_countrys_role_no_one_was_given_is_unnamed() -> None:
+    found = only(claims("Russia's president said 40 people left."))
+    assert found.source is not None and (found.source.kind, found.source.canonical) == (
+        "unnamed",
+        None,
+    )
+
+
+def test_a_credit_line_gives_the_cited_source_and_its_relay() -> None:
+    text = (
+        "About 100 soldiers have been killed in Kursk.\n\n"
+        "Sources: Reuters, citing Seong-kweun, who disclosed the data."
+    )
+    credited = [c for c in claims(text) if c.cue is not None and c.cue.text == ":"]
+    assert {(c.source.text, c.source.kind) for c in credited if c.source} == {
+        ("Reuters", "media"),
+        ("Seong-kweun", "person"),
+    }
+    assert all(c.content.text == "About 100 soldiers have been killed in Kursk" for c in credited)

@@ -91,6 +91,8 @@ _GROUP_PRONOUNS = {"they", "we", "i", "you"}
 _RELATIVES = {"who", "which", "that", "whom"}
 #: the kinds of source that carry a name of their own (the others are people or nobody)
 _NAMED_KINDS: tuple[SourceKind, ...] = ("media", "government", "organization")
+#: line labels that credit the paragraph above to an outlet ("Sources: Reuters, citing…")
+_CREDIT_LABELS = frozenset({"source", "sources"})
 #: "the company", "the airline": a definite description a reader resolves to the firm in the story
 _COMPANY_HEADS = frozenset({"company", "firm", "airline", "carrier", "corporation", "insurer"})
 #: the subject pronoun a possessive owner is resolved as ("his office": whose office)
@@ -495,9 +497,11 @@ class _Extractor:
         if colon is None or colon.i == first:
             return
         name = list(self.doc[first : colon.i])
-        if not all(_name_word(t) for t in name):
+        label = " ".join(t.lower_ for t in name)
+        if label in _CREDIT_LABELS:
+            self._credit_line(colon)
             return
-        if " ".join(t.lower_ for t in name) in self.lex.label_stop:
+        if not all(_name_word(t) for t in name) or label in self.lex.label_stop:
             return
         if all(t.ent_type_ in {"GPE", "LOC"} for t in name):
             return  # a dateline ("Damascus: Syrian rebel forces on Sunday…"), not a speaker
@@ -512,13 +516,46 @@ class _Extractor:
         draft.snap = False
         self.drafts[colon.i] = draft
 
+    def _credit_line(self, colon: Token) -> None:
+        """ "Sources: Reuters, citing Lee Seong-kweun": the outlet, and whom it cites, credited
+        for the paragraph above. The cited one is the source; the outlet relays its claim."""
+        line_end = self.text.find("\n", colon.idx)
+        line_end = len(self.text) if line_end < 0 else line_end
+        names = _name_runs(self.doc, colon.i + 1, line_end)
+        above = self._paragraph_above(colon.idx)
+        if not names or above is None:
+            return
+        (a, b), cited = names[0], None
+        after = self.text[b : names[1][0]] if len(names) > 1 else ""
+        if len(names) > 1 and re.fullmatch(r",?\s*(?:citing|quoting|via)\s+", after):
+            cited = names[1]
+        relay = self._named_speaker(a, b, self.doc[colon.i + 1])
+        source = self._named_speaker(*cited, colon) if cited else relay
+        draft = _Draft((colon.idx, colon.idx + 1), colon, source, "reported", [above])
+        if cited:
+            draft.joint.append(relay)
+        draft.snap = False
+        self.drafts[colon.i] = draft
+
+    def _paragraph_above(self, offset: int) -> CharRange | None:
+        """The last non-empty line before the line holding ``offset``."""
+        end = self.text.rfind("\n", 0, offset)
+        while end > 0:
+            start = self.text.rfind("\n", 0, end) + 1
+            if self.text[start:end].strip():
+                return _trim(self.text, start, end)
+            end = start - 1
+        return None
+
     def _named_speaker(self, a: int, b: int, tok: Token) -> Source:
         """A speaker named by a label or a credit line: a person unless an entity says otherwise."""
         entity = next((e for e in self.entities.within(a, b) if e.label != "place"), None)
         if entity is not None:
             kind, canonical = self._entity_kind(entity, tok)
         else:
-            kind, canonical = "person", _title_name(self.text[a:b])
+            name = _title_name(self.text[a:b])
+            full = [e.canonical for e in self.entities.items if e.canonical.endswith(f" {name}")]
+            kind, canonical = "person", full[0] if full else name  # "Seong-kweun", named before
         return Source(self.text[a:b], a, b, kind, canonical)
 
     def _general_cue(self, verb: Token) -> bool:
@@ -1064,6 +1101,10 @@ class _Extractor:
         name = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
         if name is not None and tok.pos_ == "NOUN":
             return self._described_name(tok, name)
+        country = next((c for c in tok.children if c.dep_ == "poss" and c.ent_type_ == "GPE"), None)
+        if country is not None and head in lex.roles:  # "Ukraine's president told…"
+            holder = self._holder(tok, head, country.text)
+            return ("person", holder) if holder else ("unnamed", None)
         if (tok.pos_ == "NOUN" or tok.text.islower()) and _definite(tok):
             found = self._resolve_role(tok)
             if found is not None:
@@ -1286,6 +1327,15 @@ class _Extractor:
             if self._has_role(e, role):
                 return "person", e.canonical
         return "unnamed", None
+
+    def _holder(self, tok: Token, role: str, country: str) -> str | None:
+        """Who holds a country's role ("Ukraine's president"): the person the text gave that
+        role and country, the latest one before, else the first after."""
+        before = list(reversed(self.entities.before(tok.idx)))
+        for e in [*before, *self._entities_ahead(tok.idx)]:
+            if self._has_role(e, role) and (e.country or "").lower() == country.lower():
+                return e.canonical
+        return None
 
     def _has_role(self, entity: Entity, role: str) -> bool:
         if entity.label != "person":
@@ -1811,6 +1861,27 @@ def _head_phrase(tok: Token) -> str:
     toks = [*(t for c in left for t in c.subtree), tok]
     toks.sort(key=lambda t: t.i)
     return "".join(t.text_with_ws for t in toks).strip()
+
+
+def _name_runs(doc: Doc, first: int, end: int) -> list[CharRange]:
+    """The runs of capitalised words in ``doc[first:]`` before character ``end``."""
+    runs: list[CharRange] = []
+    current: list[Token] = []
+    for tok in doc[first:]:
+        if tok.idx >= end:
+            break
+        if _name_word(tok) and tok.text[:1].isupper():
+            current.append(tok)
+            continue
+        if current and (tok.text == "-" or (current[-1].text == "-" and tok.is_alpha)):
+            current.append(tok)  # "Seong-kweun": a hyphenated given name goes on
+            continue
+        if current:
+            runs.append((current[0].idx, current[-1].idx + len(current[-1].text)))
+        current = []
+    if current:
+        runs.append((current[0].idx, current[-1].idx + len(current[-1].text)))
+    return runs
 
 
 def _hypothetical(verb: Token) -> bool:
