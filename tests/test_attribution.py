@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsledger.extract.attribution import find_attributions
+from newsledger.extract.attribution import find_attributions, own_certainty
 from newsledger.extract.claims import extract
 from newsledger.extract.entities import find_entities
 from newsledger.extract.nlp import parse
@@ -1159,3 +1159,27 @@ def test_a_credit_line_gives_the_cited_source_and_its_relay() -> None:
         ("Seong-kweun", "person"),
     }
     assert all(c.content.text == "About 100 soldiers have been killed in Kursk" for c in credited)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian President Vladimir Putin refrained from denying the reports.",
+        "This suggests that about 200 more casualties occur daily.",
+    ],
+)
+def test_a_cue_held_back_or_the_writers_inference_has_no_source(text: str) -> None:
+    assert [c for c in claims(text) if c.source is not None] == []
+
+
+def test_the_writers_inference_is_its_own_estimate() -> None:
+    assert own_certainty("This suggests that about 200 more casualties occur daily.") == "estimated"
+
+
+def test_the_spokesman_is_the_press_secretary_named_before() -> None:
+    text = (
+        "Pentagon press secretary Pat Ryder said 10,000 troops were in Kursk. Russia will "
+        "struggle to reinforce, according to the spokesman."
+    )
+    found = by_cue(claims(text), "according to")
+    assert found.source is not None and found.source.canonical == "Patrick Ryder"

@@ -91,6 +91,13 @@ _GROUP_PRONOUNS = {"they", "we", "i", "you"}
 _RELATIVES = {"who", "which", "that", "whom"}
 #: the kinds of source that carry a name of their own (the others are people or nobody)
 _NAMED_KINDS: tuple[SourceKind, ...] = ("media", "government", "organization")
+#: role nouns that name one post: "the spokesman" after "press secretary Pat Ryder" is him
+_SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman", "press secretary"})
+_SAME_ROLE = dict.fromkeys(_SPOKESPEOPLE, _SPOKESPEOPLE)
+#: verbs under which a cue is not done: "refrained from denying", "declined to confirm"
+_HELD_BACK = frozenset({"refrain", "decline", "refuse", "avoid", "fail"})
+#: verbs of the writer's own inference when the subject points back ("this suggests")
+_INFERENCE_VERBS = frozenset({"suggest", "indicate", "show", "mean", "imply"})
 #: line labels that credit the paragraph above to an outlet ("Sources: Reuters, citing…")
 _CREDIT_LABELS = frozenset({"source", "sources"})
 #: "the company", "the airline": a definite description a reader resolves to the firm in the story
@@ -596,7 +603,7 @@ class _Extractor:
             return
         if verb.dep_ in {"amod", "compound"} or (verb.dep_ == "acl" and verb.tag_ == "VBN"):
             return  # "an estimated 10,000", "a group called X", "known as"
-        if _hypothetical(verb) or _no_one(verb):
+        if _hypothetical(verb) or _no_one(verb) or _inference(verb):
             return  # "if Trump decides to leave", "no inspection had found": nobody claims it
         if verb.dep_ == "acl" and verb.head.lemma_.lower() not in self.lex.kind_heads["document"]:
             return  # "tweets accusing her of…": a description, not an attribution
@@ -725,6 +732,8 @@ class _Extractor:
     def _negated(self, verb: Token) -> bool:
         if any(c.dep_ == "neg" or c.lower_ in _NEGATIONS for c in verb.children):
             return True
+        if _held_back(verb):
+            return True  # "Putin refrained from denying the reports": he did not deny them
         head = verb.head
         return verb.dep_ == "xcomp" and any(c.dep_ == "neg" for c in head.children)
 
@@ -1340,9 +1349,10 @@ class _Extractor:
     def _has_role(self, entity: Entity, role: str) -> bool:
         if entity.label != "person":
             return False
-        return bool(entity.role and role in entity.role.lower()) or role in self._words_around(
-            entity
-        )
+        names = _SAME_ROLE.get(role, {role})
+        around = self._words_around(entity)
+        given = (entity.role or "").lower()
+        return any(r in given for r in names) or bool(names & around)
 
     def _entities_ahead(self, offset: int) -> list[Entity]:
         """Entities after ``offset`` in the rest of its sentence and the next few: a lede often
@@ -1884,6 +1894,22 @@ def _name_runs(doc: Doc, first: int, end: int) -> list[CharRange]:
     return runs
 
 
+def _held_back(verb: Token) -> bool:
+    """A cue under "refrained from", "declined to", "avoided": the verb was not done."""
+    head = verb.head
+    if verb.dep_ == "pcomp" and head.dep_ == "prep":
+        head = head.head
+    return verb.dep_ in {"xcomp", "pcomp"} and head.lemma_.lower() in _HELD_BACK
+
+
+def _inference(verb: Token) -> bool:
+    """ "This suggests that…", "That means…": the writer reasoning about what came before."""
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+    return verb.lemma_.lower() in _INFERENCE_VERBS and any(
+        c.lower_ in {"this", "that", "these", "those"} for c in subjects
+    )
+
+
 def _hypothetical(verb: Token) -> bool:
     """A verb of a condition: "if Trump decides to leave NATO" claims nothing for Trump."""
     return verb.dep_ == "advcl" and any(
@@ -2020,11 +2046,17 @@ def own_certainty(text: str) -> Certainty:
     hedges = _lexicon().hedges
     if hedges["speculative"].search(text) or hedges["bound"].search(text):
         return "speculative"
-    if hedges["estimated"].search(text):
+    if hedges["estimated"].search(text) or _OWN_INFERENCE.match(text):
         return "estimated"
     if hedges["confirmed"].search(text):
         return "confirmed"
     return "reported"
+
+
+#: "This suggests that approximately 200…": the outlet's inference, an estimate of its own
+_OWN_INFERENCE = re.compile(
+    r"(?i)\s*(?:this|that|these|those)\s+(?:\w+\s+)?(?:suggest|indicate|show|mean|impl(?:y|ie))s?\b"
+)
 
 
 def strip_titles(name: str) -> str:
