@@ -564,3 +564,13 @@ def test_two_digit_decades_among_ages_are_no_dates(sentence: str) -> None:
 
 def test_a_two_digit_decade_elsewhere_is_still_one() -> None:
     assert found("Rock music of the 60s changed everything.") == [("60s", "1960/1969", "decade")]
+
+
+def test_would_in_a_reported_clause_looks_ahead() -> None:
+    sentence = "He added that divers would begin searching the cellars on Wednesday."
+    assert found(sentence) == [("Wednesday", "2024-11-06", "day")]
+
+
+def test_as_of_that_date_is_the_date_named_before() -> None:
+    sentence = "Zelensky said on Monday that 3,800 had been killed as of that date."
+    assert found(sentence)[-1] == ("that date", "2024-10-28", "day")

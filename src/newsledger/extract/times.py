@@ -1014,6 +1014,16 @@ def _verb_path(span: Span) -> list[Token]:
     return path if path[-1].pos_ in ("VERB", "AUX") else []
 
 
+def _future_in_past(verb: Token) -> bool:
+    """ "He added that divers would begin searching on Wednesday": "would" in a reported
+    clause is the future as seen when it was said, so the weekday is the coming one."""
+    top = verb
+    while top.dep_ == "xcomp" and top.head.i != top.i:
+        top = top.head
+    auxes = {c.lower_ for t in (verb, top) for c in t.children if c.dep_ == "aux"}
+    return "would" in auxes and top.dep_ == "ccomp"
+
+
 def _tense(page: _Page, start: int, end: int) -> Tense | None:
     """Past or future from the verb governing the span, where the parse says so clearly.
 
@@ -1032,7 +1042,7 @@ def _tense(page: _Page, start: int, end: int) -> Tense | None:
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {c.lower_ for c in auxes}
     simple_past = verb.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxes)
-    if words & _FUTURE_AUX:
+    if words & _FUTURE_AUX or _future_in_past(verb):
         return "future"
     if _word_before(page.text, start)[0] in _END_POINTS:
         return "past" if simple_past else "future"
@@ -1157,7 +1167,7 @@ def find_times(doc: Doc, anchor: str | None) -> list[TimeExpr]:
 #: "the same year", "that day", "the evening before": a period named by pointing back at the
 #: date the text gave last, which is what a reader resolves it against.
 _ANAPHORA = re.compile(
-    r"(?i)\b(?:(?:the\s+same|that)\s+(?P<unit>day|month|year)"
+    r"(?i)\b(?:(?:the\s+same|that)\s+(?P<unit>day|date|month|year)"
     r"|the\s+(?:day|evening|night)\s+before(?=\s*[,.;:)]|\s*$)"  # not "the day before he left"
     r"|the\s+previous\s+(?:day|evening|night)"
     r"|the\s+(?P<next>next|following)\s+(?:day|morning|evening))\b"
@@ -1177,7 +1187,7 @@ def _anaphora(page: _Page, found: list[TimeExpr]) -> list[TimeExpr]:
         if any(m.start() < t.end and t.start < m.end() for t in points[k - 1 : k + 1]):
             continue
         last = points[k - 1].date or ""
-        unit = m["unit"] or "day"
+        unit = {None: "day", "date": "day"}.get(m["unit"], m["unit"])
         if len(last) < _PRECISION_LEN[unit]:
             continue  # "that day" after "in 2011": no day to point at
         value = last[: _PRECISION_LEN[unit]]
