@@ -42,6 +42,16 @@ def test_figure_nobody_states_is_the_outlets_own_claim() -> None:
     assert shelters.text == "Around 2,000 residents were moved to shelters overnight."
 
 
+def test_a_figure_in_a_while_clause_beside_a_claim_is_the_outlets() -> None:
+    body = "Marl County reported five deaths, while Dunmore had two deaths and Ost had three."
+    owners = {
+        q.value: c.source.canonical if c.source else None
+        for c in extract(document(body)).claims
+        for q in c.quantities
+    }
+    assert owners == {5: "Marl County", 2: None, 3: None}
+
+
 def _sources(body: str) -> list[tuple[str, str | None]]:
     return [(c.source.kind, c.source.canonical) for c in extract(document(body)).claims if c.source]
 

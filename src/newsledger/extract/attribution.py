@@ -1567,6 +1567,7 @@ class _Extractor:
             holes.append((draft.source.start, draft.source.end))
             holes.extend(self._own_participles(draft))
             holes.extend(self._speaker_doing(draft))
+        holes.extend(_subtree(c) for c in draft.token.children if _contrast(c))
         pieces: list[CharRange] = []
         for a, b in draft.fragments:
             if draft.snap:
@@ -1894,6 +1895,14 @@ def _name_runs(doc: Doc, first: int, end: int) -> list[CharRange]:
     return runs
 
 
+def _contrast(tok: Token) -> bool:
+    """A "while"/"whereas" clause: "X reported five deaths, while Y had two" sets another
+    fact beside the claim; it is the writer's, not X's."""
+    return tok.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in {"while", "whereas"} for c in tok.children
+    )
+
+
 def _held_back(verb: Token) -> bool:
     """A cue under "refrained from", "declined to", "avoided": the verb was not done."""
     head = verb.head
@@ -2019,6 +2028,11 @@ def _valid(claim: Claim, text: str) -> bool:
 
 
 # --- entry point ---------------------------------------------------------------------------------
+
+
+def in_contrast(tok: Token) -> bool:
+    """Whether a token lies in a "while"/"whereas" clause (see :func:`_contrast`)."""
+    return any(_contrast(t) for t in [tok, *tok.ancestors])
 
 
 def find_attributions(doc: Doc, entities: Sequence[Entity]) -> list[Claim]:

@@ -21,7 +21,12 @@ from spacy.tokens import Doc
 from newsledger.config import Limits
 from newsledger.errors import InputError
 from newsledger.extract import aliases
-from newsledger.extract.attribution import find_attributions, own_certainty, strip_titles
+from newsledger.extract.attribution import (
+    find_attributions,
+    in_contrast,
+    own_certainty,
+    strip_titles,
+)
 from newsledger.extract.entities import find_entities
 from newsledger.extract.nlp import get_nlp
 from newsledger.extract.places import find_places
@@ -81,9 +86,26 @@ def _inside(item: Any, outer: Claim | Span | Source) -> bool:
     return bool(outer.start <= item.start and item.end <= outer.end)
 
 
-def _own_claims(doc: Doc, quantities: Sequence[Quantity], claims: Sequence[Claim]) -> list[Claim]:
+def _set_aside(doc: Doc, quantities: Sequence[Quantity], claims: Sequence[Claim]) -> set[int]:
+    """Figures in a "while" clause beside an attribution, outside its content: the writer's
+    ("X reported five deaths, while Y had two"), not the claim's around them."""
+    aside = set()
+    for k, quantity in enumerate(quantities):
+        if any(_inside(quantity, c.content) for c in claims):
+            continue
+        span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
+        if span is not None and len(span) and in_contrast(span.root):
+            aside.add(k)
+    return aside
+
+
+def _own_claims(
+    doc: Doc, quantities: Sequence[Quantity], claims: Sequence[Claim], aside: set[int]
+) -> list[Claim]:
     """A claim of the outlet's own for each sentence with a figure no attribution covers."""
-    loose = [q for q in quantities if not any(_inside(q, c) for c in claims)]
+    loose = [
+        q for k, q in enumerate(quantities) if k in aside or not any(_inside(q, c) for c in claims)
+    ]
     sentences: dict[int, Claim] = {}
     for quantity in loose:
         sentence = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
@@ -98,7 +120,7 @@ def _own_claims(doc: Doc, quantities: Sequence[Quantity], claims: Sequence[Claim
     return list(sentences.values())
 
 
-def _owner(quantity: Quantity, claims: Sequence[Claim]) -> int | None:
+def _owner(quantity: Quantity, claims: Sequence[Claim], own_only: bool = False) -> int | None:
     """The one claim a figure belongs to: the narrowest content that holds it, else the
     narrowest claim around it.
 
@@ -117,16 +139,20 @@ def _owner(quantity: Quantity, claims: Sequence[Claim]) -> int | None:
     in_content = [size(i, c.content) for i, c in enumerate(claims) if _inside(quantity, c.content)]
     if in_content:
         return min(in_content)[-1]
-    around = [size(i, c) for i, c in enumerate(claims) if _inside(quantity, c)]
+    around = [
+        size(i, c)
+        for i, c in enumerate(claims)
+        if _inside(quantity, c) and (c.source is None or not own_only)
+    ]
     return min(around)[-1] if around else None
 
 
 def _attach(
-    claims: Sequence[Claim], found: Extraction, quantities: Sequence[Quantity]
+    claims: Sequence[Claim], found: Extraction, quantities: Sequence[Quantity], aside: set[int]
 ) -> list[Claim]:
     owned: dict[int, list[Quantity]] = {}
-    for quantity in quantities:
-        owner = _owner(quantity, claims)
+    for k, quantity in enumerate(quantities):
+        owner = _owner(quantity, claims, own_only=k in aside)
         if owner is not None:
             owned.setdefault(owner, []).append(quantity)
     return [
@@ -271,9 +297,10 @@ def _extract_doc(document: Document, doc: Doc) -> Extraction:
         for c in find_attributions(doc, entities)
         if _says_something(c)
     ]
-    claims = [*claims, *_own_claims(doc, quantities, claims)]
+    aside = _set_aside(doc, quantities, claims)
+    claims = [*claims, *_own_claims(doc, quantities, claims, aside)]
     ordered = sorted(claims, key=lambda c: (c.start, c.end))
-    return dataclasses.replace(found, claims=tuple(_attach(ordered, found, quantities)))
+    return dataclasses.replace(found, claims=tuple(_attach(ordered, found, quantities, aside)))
 
 
 #: The time budget of one piece, as for reading a document.
