@@ -624,7 +624,7 @@ def test_find_quantities(text: str, expected: list[dict[str, Any]]) -> None:
     [
         "The 11th Corps moved first, and the second battalion followed.",
         "In 2024 the unit, formed in the 1950s, fought on October 28 at 10:30 a.m.",
-        "Since 1991 the league has grown; by 2023 it had doubled.",
+        "Since 1991 the league has grown; by 2023 it had spread abroad.",
         "The Apollo 11 crew met the FTSE 100 board at Route 66.",
         "Its iPhone 15 Pro and Galaxy S24 phones sold well.",
         "He scored in the 96th minute, and the team won 2-0.",
@@ -812,3 +812,21 @@ def test_one_thing_and_one_toll_are_still_figures() -> None:
 
 def test_deaths_count_people() -> None:
     assert found("The county reported five deaths.") == [people("five deaths", "deaths", value=5)]
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("Prices have more than doubled since May.", {"low": 2}),
+        ("It was a difference of nearly tenfold.", {"value": 10, "approximate": True}),
+        ("Sales tripled in a year.", {"value": 3}),
+    ],
+)
+def test_ratios_in_words_are_figures(text: str, reading: dict[str, Any]) -> None:
+    (figure,) = found(text)
+    assert {k: figure[k] for k in reading} == reading and figure["unit"] == "times"
+
+
+@pytest.mark.parametrize("text", ["He doubled down on the claim.", "The gym doubled as a shelter."])
+def test_idioms_of_doubling_are_no_figures(text: str) -> None:
+    assert found(text) == []

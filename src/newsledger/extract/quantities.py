@@ -2051,7 +2051,56 @@ def find_quantities(doc: Doc) -> list[Quantity]:
     Offsets index ``doc.text`` (the body) and ``text == doc.text[start:end]`` always.
     """
     try:
-        return [_with_implied_counted(doc, q) for q in _Scanner(doc).run()]
+        found = [_with_implied_counted(doc, q) for q in _Scanner(doc).run()]
+        return sorted([*found, *_multiples(doc, found)], key=lambda q: (q.start, q.end))
     except Exception:  # a figure-less result is better than a lost document
         log.warning("quantity extraction failed", exc_info=True)
         return []
+
+
+#: Verbs that multiply ("prices doubled") and "-fold" words ("nearly tenfold"): ratios that no
+#: digit spells, which the README of the gold counts as figures.
+_MULTIPLY_VERBS = {"double": 2, "triple": 3, "treble": 3, "quadruple": 4}
+_FOLD = re.compile(
+    r"(?i)(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)[-\s]?fold"
+)
+_FOLD_NUMBERS = {"hundred": 100, "thousand": 1000}
+
+
+def _multiples(doc: Doc, found: list[Quantity]) -> list[Quantity]:
+    """ "Prices more than doubled", "a difference of nearly tenfold": ratios in words."""
+    taken = [(q.start, q.end) for q in found]
+    words = _vocab().number_words
+    out = []
+    for tok in doc:
+        value: float | None = None
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in _MULTIPLY_VERBS and not _idiom(tok):
+            value = _MULTIPLY_VERBS[tok.lemma_.lower()]
+        elif (m := _FOLD.fullmatch(tok.text)) is not None:
+            n = m["n"].lower()
+            value = float(n) if n.isdigit() else words.get(n, _FOLD_NUMBERS.get(n))
+        if value is None or any(a < tok.idx + len(tok.text) and tok.idx < b for a, b in taken):
+            continue
+        out.append(_multiple(doc, tok, float(value)))
+    return out
+
+
+def _idiom(verb: Token) -> bool:
+    """ "Doubled down", "doubled as a shelter": no multiplying."""
+    return any(c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ == "as") for c in verb.children)
+
+
+def _multiple(doc: Doc, tok: Token, value: float) -> Quantity:
+    """The ratio with its qualifier: "more than doubled" is at least 2, "nearly tenfold" 10."""
+    before = " ".join(t.lower_ for t in doc[max(0, tok.i - 2) : tok.i])
+    start, low, approximate = tok.idx, None, False
+    for phrase in ("more than", "nearly", "almost", "about", "roughly"):
+        if before.endswith(phrase):
+            start = doc[tok.i - len(phrase.split())].idx
+            low = value if phrase == "more than" else None
+            approximate = phrase != "more than"
+    end = tok.idx + len(tok.text)
+    reading = (None, low) if low is not None else (value, None)
+    return Quantity(
+        doc.text[start:end], start, end, reading[0], reading[1], None, approximate, unit="times"
+    )
