@@ -1674,6 +1674,8 @@ class _Scanner:
             return "age"
         if num.is_one and not (fig.bound or fig.approximate) and self.an_individual(fig):
             return "individual"
+        if self.family(fig, prev):
+            return "biography"
         if unit is not None and unit.kind == "temperature" and self.is_chrome_line(num.first):
             return "page chrome"
         return ""
@@ -1688,13 +1690,21 @@ class _Scanner:
         aged = value is not None and value.is_integer() and value < 120
         return name.ent_type_ == "PERSON" and aged
 
+    def family(self, fig: _Figure, prev: Token | None) -> bool:
+        """ "her two children", "his three sons": someone's family, biography, not a count."""
+        if prev is None or prev.tag_ != "PRP$" or fig.counted is None:
+            return False
+        return self.doc[fig.counted[1]].lemma_.lower() in _KIN
+
     def an_individual(self, fig: _Figure) -> bool:
         """ "one man and one woman", "says one member", "one of the worst disasters": a person
         or a thing picked out, not a count ("one cockpit voice recorder" is one)."""
         doc = self.doc
         after = fig.num.last + 1
-        if after < len(doc) and doc[after].lower_ == "of":
-            return any(t.tag_ == "JJS" or t.lower_ == "most" for t in doc[after + 1 : after + 4])
+        if after < len(doc) and doc[after].lower_ == "of":  # "one of the worst", "of its few"
+            return any(t.tag_ == "JJS" or t.lower_ in _FEW for t in doc[after + 1 : after + 4])
+        if any(t.lower_ == "another" for t in doc[after : after + 6]):
+            return True  # "from one province to another": any one, not a count
         if fig.counted is None:
             return False
         noun = doc[fig.counted[1]]
@@ -1898,6 +1908,12 @@ _INCREMENT_WORDS = frozenset({"more", "additional", "extra", "further", "fewer"}
 _STATE_GLUE = frozenset({"still", "not", "yet", "now", "confirmed", "or", "and", "accounted"})
 #: Verbs after which a sum is a lower bound ("donations have passed $3.4 million").
 _PASSING_VERBS = frozenset({"pass", "surpass", "exceed", "top", "cross", "break"})
+#: after "one of": a pick from a group, not a count ("one of the most", "one of its few allies")
+_FEW = frozenset({"most", "few", "many", "several"})
+#: family nouns: "her two children" is biography
+_KIN = frozenset(
+    {"child", "son", "daughter", "brother", "sister", "kid", "grandchild", "parent", "sibling"}
+)
 #: nouns that make a figure a threshold: "the $100,000 level", "the 1,000 mark"
 _MARKS = frozenset({"level", "mark", "barrier", "threshold", "milestone", "line"})
 
