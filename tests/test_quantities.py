@@ -104,11 +104,12 @@ def test_parse_amount_rejects(text: str) -> None:
 
 
 def _one_reading(q: Amount | Quantity) -> bool:
-    """The model's convention: a value alone, or low/high, or (vague) nothing at all."""
+    """The model's convention: a value alone, or low/high; a vague figure has no value, and
+    low/high only where its words imply a range ("dozens": 12 to 120)."""
     has_value = q.value is not None
     has_bound = q.low is not None or q.high is not None
     if isinstance(q, Quantity) and q.vague:
-        return not has_value and not has_bound
+        return not has_value
     return has_value != has_bound
 
 
@@ -796,7 +797,7 @@ def test_a_price_past_a_named_mark_is_a_bound(text: str, bound: str | None) -> N
 @pytest.mark.parametrize(
     "text",
     [
-        "The two survivors were one man and one woman.",
+        "The survivors were one man and one woman.",
         "It is one of the most destructive disasters in the city's history.",
         "The male crew member, Mr. Lee (33), was taken to hospital.",
         "North Korea is one of Russia's few open allies.",
