@@ -2088,7 +2088,7 @@ def _multiples(doc: Doc, found: list[Quantity]) -> list[Quantity]:
     taken = [(q.start, q.end) for q in found]
     words = _vocab().number_words
     out = []
-    for tok in doc:
+    for tok in _multiple_words(doc):
         value: float | None = None
         if tok.pos_ == "VERB" and tok.lemma_.lower() in _MULTIPLY_VERBS and not _idiom(tok):
             value = _MULTIPLY_VERBS[tok.lemma_.lower()]
@@ -2099,6 +2099,17 @@ def _multiples(doc: Doc, found: list[Quantity]) -> list[Quantity]:
             continue
         out.append(_multiple(doc, tok, float(value)))
     return out
+
+
+_MULTIPLE_WORD = re.compile(r"(?i)\b(?:doubl|tripl|trebl|quadrupl)|fold\b")
+
+
+def _multiple_words(doc: Doc) -> Iterator[Token]:
+    """The tokens that may be a ratio in words, found by one scan of the text."""
+    for m in _MULTIPLE_WORD.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and len(span) == 1:
+            yield span[0]
 
 
 def _idiom(verb: Token) -> bool:
