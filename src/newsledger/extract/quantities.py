@@ -2067,8 +2067,10 @@ def find_quantities(doc: Doc) -> list[Quantity]:
     Offsets index ``doc.text`` (the body) and ``text == doc.text[start:end]`` always.
     """
     try:
-        found = [_with_implied_counted(doc, q) for q in _Scanner(doc).run()]
-        return sorted([*found, *_multiples(doc, found)], key=lambda q: (q.start, q.end))
+        scanner = _Scanner(doc)
+        found = [_with_implied_counted(doc, q) for q in scanner.run()]
+        extra = _multiples(doc, scanner.text, found)
+        return sorted([*found, *extra], key=lambda q: (q.start, q.end))
     except Exception:  # a figure-less result is better than a lost document
         log.warning("quantity extraction failed", exc_info=True)
         return []
@@ -2083,12 +2085,12 @@ _FOLD = re.compile(
 _FOLD_NUMBERS = {"hundred": 100, "thousand": 1000}
 
 
-def _multiples(doc: Doc, found: list[Quantity]) -> list[Quantity]:
+def _multiples(doc: Doc, text: str, found: list[Quantity]) -> list[Quantity]:
     """ "Prices more than doubled", "a difference of nearly tenfold": ratios in words."""
     taken = [(q.start, q.end) for q in found]
     words = _vocab().number_words
     out = []
-    for tok in _multiple_words(doc):
+    for tok in _multiple_words(doc, text):
         value: float | None = None
         if tok.pos_ == "VERB" and tok.lemma_.lower() in _MULTIPLY_VERBS and not _idiom(tok):
             value = _MULTIPLY_VERBS[tok.lemma_.lower()]
@@ -2097,16 +2099,17 @@ def _multiples(doc: Doc, found: list[Quantity]) -> list[Quantity]:
             value = float(n) if n.isdigit() else words.get(n, _FOLD_NUMBERS.get(n))
         if value is None or any(a < tok.idx + len(tok.text) and tok.idx < b for a, b in taken):
             continue
-        out.append(_multiple(doc, tok, float(value)))
+        out.append(_multiple(doc, text, tok, float(value)))
     return out
 
 
 _MULTIPLE_WORD = re.compile(r"(?i)\b(?:doubl|tripl|trebl|quadrupl)|fold\b")
 
 
-def _multiple_words(doc: Doc) -> Iterator[Token]:
-    """The tokens that may be a ratio in words, found by one scan of the text."""
-    for m in _MULTIPLE_WORD.finditer(doc.text):
+def _multiple_words(doc: Doc, text: str) -> Iterator[Token]:
+    """The tokens that may be a ratio in words, found by one scan of the text (``doc.text``,
+    which spaCy rebuilds from the tokens at every call)."""
+    for m in _MULTIPLE_WORD.finditer(text):
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None and len(span) == 1:
             yield span[0]
@@ -2117,7 +2120,7 @@ def _idiom(verb: Token) -> bool:
     return any(c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ == "as") for c in verb.children)
 
 
-def _multiple(doc: Doc, tok: Token, value: float) -> Quantity:
+def _multiple(doc: Doc, text: str, tok: Token, value: float) -> Quantity:
     """The ratio with its qualifier: "more than doubled" is at least 2, "nearly tenfold" 10."""
     before = " ".join(t.lower_ for t in doc[max(0, tok.i - 2) : tok.i])
     start, low, approximate = tok.idx, None, False
@@ -2129,5 +2132,5 @@ def _multiple(doc: Doc, tok: Token, value: float) -> Quantity:
     end = tok.idx + len(tok.text)
     reading = (None, low) if low is not None else (value, None)
     return Quantity(
-        doc.text[start:end], start, end, reading[0], reading[1], None, approximate, unit="times"
+        text[start:end], start, end, reading[0], reading[1], None, approximate, unit="times"
     )
