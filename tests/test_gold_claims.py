@@ -86,7 +86,8 @@ def test_other_split_is_every_unrelated_corpus_article() -> None:
     assert not {g["story"] for g in GOLDS if g["split"] != "other"} & {"unrelated"}
 
 
-WIKINEWS_DUMP = ROOT / "eval" / "gold" / "wikinews" / "heldout.jsonl"
+WIKINEWS = ROOT / "eval" / "gold" / "wikinews"
+WIKINEWS_DUMP = WIKINEWS / "round1.jsonl"
 
 
 def test_wikinews_split_is_every_record_of_the_held_out_dump() -> None:
@@ -95,24 +96,29 @@ def test_wikinews_split_is_every_record_of_the_held_out_dump() -> None:
     records = len(WIKINEWS_DUMP.read_text(encoding="utf-8").splitlines())
     assert records == 18
     assert sorted(g["record"] for g in wikinews) == list(range(1, records + 1))
-    assert {g["input"] for g in wikinews} == {"eval/gold/wikinews/heldout.jsonl"}
+    assert {g["input"] for g in wikinews} == {"eval/gold/wikinews/round1.jsonl"}
     assert all(g["id"] == f"wikinews-r{g['record']}" for g in wikinews)
     assert {g["story"] for g in wikinews} == {"wikinews"}
 
 
 @pytest.mark.skipif(not (SHARED / "datasets").is_dir(), reason="../shared/datasets not available")
-def test_wikinews_dump_is_what_the_blind_draw_gives(tmp_path: Path) -> None:
-    """The held-out articles were drawn by length, attribution words and digits alone, with a
-    fixed seed: re-running the draw gives the same dump, so no article was picked by hand."""
-    spec = importlib.util.spec_from_file_location(
-        "select_wikinews", WIKINEWS_DUMP.with_name("select.py")
-    )
+@pytest.mark.parametrize("round_", [1, 2])
+def test_wikinews_dumps_are_what_the_blind_draw_gives(tmp_path: Path, round_: int) -> None:
+    """The Wikinews articles were drawn by length, attribution words and digits alone, with a
+    fixed seed per round: re-running the draw gives the same dumps, so no article was picked by
+    hand, and no article is in two rounds."""
+    spec = importlib.util.spec_from_file_location("select_wikinews", WIKINEWS / "select.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.HERE = tmp_path
-    module.main(["--shared", str(SHARED)])
-    assert (tmp_path / "heldout.jsonl").read_bytes() == WIKINEWS_DUMP.read_bytes()
+    module.main(["--shared", str(SHARED), "--round", str(round_)])
+    name = f"round{round_}.jsonl"
+    assert (tmp_path / name).read_bytes() == (WIKINEWS / name).read_bytes()
+    urls = [
+        {json.loads(line)["url"] for line in (WIKINEWS / f"round{k}.jsonl").open()} for k in (1, 2)
+    ]
+    assert not urls[0] & urls[1]
 
 
 @pytest.mark.parametrize("path", GOLD_FILES, ids=lambda p: p.stem)

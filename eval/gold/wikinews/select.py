@@ -1,12 +1,13 @@
-"""Pick the Wikinews articles of the ``wikinews`` gold split and write them as a JSON Lines dump.
+"""Pick the Wikinews articles of the ``wikinews`` gold splits and write them as JSON Lines dumps.
 
 The pick is blind to the extractor: it looks only at length, at attribution words and at
-digits, and draws with a fixed seed, so anyone can check that the split was not chosen for how
-newsledger does on it. The text is CC BY 2.5 (Wikinews contributors, https://en.wikinews.org),
-the one staged corpus that may be copied into the project; ``heldout.jsonl`` keeps each
-article's url as its attribution.
+digits, and draws with a fixed seed per round, each round from the candidates the earlier
+rounds left, so anyone can check that no split was chosen for how newsledger does on it. The
+text is CC BY 2.5 (Wikinews contributors, https://en.wikinews.org), the one staged corpus that
+may be copied into the project; each ``roundN.jsonl`` keeps every article's url as its
+attribution. Round 1 is the ``wikinews`` split, round 2 ``wikinews2``.
 
-    python eval/gold/wikinews/select.py --shared ../shared
+    python eval/gold/wikinews/select.py --shared ../shared --round 2
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ HERE = Path(__file__).resolve().parent
 WIKINEWS = Path("datasets") / "wikinews-en-2019-2020"
 ATTRIBUTION = re.compile(r"\b(said|according to|told|reported|estimated)\b")
 FIGURE = re.compile(r"\d")
-SEED = 20261202
+#: one seed per round, fixed before the round's articles were seen
+SEEDS = {1: 20261202, 2: 20261203}
 SIZE = 18
 
 
@@ -42,18 +44,30 @@ def candidates(shared: Path) -> list[dict[str, str]]:
     ]
 
 
+def draw(pool: list[dict[str, str]], round_: int) -> list[dict[str, str]]:
+    """Round ``round_``'s articles: drawn from what the earlier rounds left, by date."""
+    left = list(pool)
+    for earlier in range(1, round_):
+        taken = {row["url"] for row in draw(pool, earlier)}
+        left = [row for row in left if row["url"] not in taken]
+    picked = random.Random(SEEDS[round_]).sample(left, SIZE)
+    return sorted(picked, key=lambda row: row["date"])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--shared", type=Path, default=HERE.parents[2].parent / "shared")
+    parser.add_argument("--round", type=int, choices=sorted(SEEDS), default=1)
     args = parser.parse_args(argv)
     pool = candidates(args.shared)
-    picked = sorted(random.Random(SEED).sample(pool, SIZE), key=lambda row: row["date"])
-    with (HERE / "heldout.jsonl").open("w", encoding="utf-8") as out:
+    picked = draw(pool, args.round)
+    path = HERE / f"round{args.round}.jsonl"
+    with path.open("w", encoding="utf-8") as out:
         for row in picked:
             record = {"url": row["url"], "title": row["title"], "published": row["date"],
                       "outlet": "Wikinews", "text": row["text"]}  # fmt: skip
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    print(f"{len(picked)} of {len(pool)} candidates written to {HERE / 'heldout.jsonl'}")
+    print(f"{len(picked)} of {len(pool)} candidates written to {path}")
 
 
 if __name__ == "__main__":
