@@ -1183,3 +1183,63 @@ def test_the_spokesman_is_the_press_secretary_named_before() -> None:
     )
     found = by_cue(claims(text), "according to")
     assert found.source is not None and found.source.canonical == "Patrick Ryder"
+
+
+def test_a_surname_the_model_took_for_a_noun_is_the_person_named_before() -> None:
+    text = "President Donald Trump spoke. Trump characterized the call as perfectly fine."
+    found = by_cue(claims(text), "characterized")
+    assert found.source is not None and found.source.canonical == "Donald Trump"
+
+
+def test_he_after_speaking_to_someone_is_not_the_one_spoken_to() -> None:
+    text = (
+        "Crown Prince Mohammad bin Salman spoke on TV. Speaking to Martin Smith of PBS, he said"
+        " it happened under his watch."
+    )
+    found = by_cue(claims(text), "said")
+    assert found.source is not None and found.source.canonical != "Martin Smith"
+
+
+def test_a_document_names_its_author_and_is_not_written_by_a_month() -> None:
+    text = (
+        "According to the News.com.au report, stores sold out. One study in the Journal of "
+        "Threatened Taxa from March noted that 126 skins were seized."
+    )
+    names = {c.cue.text: c.source.canonical for c in claims(text) if c.cue and c.source}
+    assert names["According to"] == "News.com.au"
+    assert names["noted"] != "March"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A mother called the police in Kamloops.",
+        "The opioid crisis claimed 15,393 lives in Canada.",
+        "The group claimed responsibility for the attack.",
+        "The constable found the bagged carcass after inquiring.",
+        "The crown prince accepted responsibility for the murder.",
+    ],
+)
+def test_acts_named_by_cue_verbs_are_no_claims(text: str) -> None:
+    assert claims(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister called the demand unprecedented.",
+        "He called for calm on Monday.",
+        "Investigators found that the pilot erred.",
+    ],
+)
+def test_the_same_verbs_saying_something_are_claims(text: str) -> None:
+    assert len(claims(text)) == 1
+
+
+def test_lower_case_police_are_the_force_named_before() -> None:
+    text = (
+        "The Kaldmoor Provincial Police opened an inquiry on Monday. "
+        "Police say 63 people are still missing."
+    )
+    found = by_cue(claims(text), "say")
+    assert found.source is not None and found.source.canonical == "Kaldmoor Provincial Police"

@@ -91,6 +91,13 @@ _GROUP_PRONOUNS = {"they", "we", "i", "you"}
 _RELATIVES = {"who", "which", "that", "whom"}
 #: the kinds of source that carry a name of their own (the others are people or nobody)
 _NAMED_KINDS: tuple[SourceKind, ...] = ("media", "government", "organization")
+#: what completes "called X …": "called it "unexpected"", "called them liars"
+_COMPLEMENTS = frozenset({"oprd", "ccomp", "xcomp", "acomp", "advcl"})
+#: verbs whose object or "to"/"with" object is the one spoken to
+_SPOKEN_TO = frozenset({"speak", "talk", "tell", "say", "explain", "interview"})
+#: lower-case bodies ("police say", "the army said") that stand for the one the text named
+#: before, if it named one
+_BARE_BODIES = frozenset({"police", "army", "government", "military", "navy"})
 #: role nouns that name one post: "the spokesman" after "press secretary Pat Ryder" is him
 _SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman", "press secretary"})
 _SAME_ROLE = dict.fromkeys(_SPOKESPEOPLE, _SPOKESPEOPLE)
@@ -149,6 +156,11 @@ class _Cue:
     clause_only: bool = False
     #: the objects that make it a cue: "issued a statement", never "issued impeachment motions"
     object_heads: frozenset[str] = frozenset()
+    #: objects that make it an act: "claimed responsibility", "accepted the award"
+    not_objects: frozenset[str] = frozenset()
+    #: the object reading needs a complement: "called the demand "unprecedented"", not "called
+    #: the police"
+    needs_complement: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,6 +213,8 @@ def _lexicon() -> _Lexicon:
             bool(v.get("only_preps")),
             bool(v.get("clause")),
             frozenset(v.get("object_heads", ())),
+            frozenset(v.get("not_objects", ())),
+            bool(v.get("complement")),
         )
         for lemma, v in cues["verbs"].items()
     }
@@ -1061,8 +1075,8 @@ class _Extractor:
             return tok
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in {"from", "by"}:
-                pobj = [g for g in c.children if g.dep_ == "pobj"]
-                if pobj:
+                pobj = [g for g in c.children if g.dep_ == "pobj" and g.ent_type_ != "DATE"]
+                if pobj:  # "a study from March" is dated, not written by March
                     return pobj[0]
         if tok.dep_ == "dobj":  # "X issued a statement saying…": the issuer speaks
             for c in tok.head.children:
@@ -1118,6 +1132,14 @@ class _Extractor:
             found = self._resolve_role(tok)
             if found is not None:
                 return found
+        bare = tok.text.islower() or tok.i == tok.sent.start  # "police say", "Police say"
+        if head in _BARE_BODIES and bare and not _owned(tok):
+            named = self._body_named(tok)
+            if named is not None:  # "police say" after "the Kaldmoor Provincial Police"
+                return named
+        surname = self._person_by_surname(tok)
+        if surname is not None:  # "Trump characterized…", the model taking the name for a noun
+            return "person", surname
         if tok.lower_ in lex.collective_media and not _named(tok):
             return "unnamed", None  # "Russian media", "local outlets": no one outlet speaks
         if tok.tag_ == "NNS" and head in lex.kind_heads["organization"] and not _named(tok):
@@ -1147,6 +1169,24 @@ class _Extractor:
             return "government", _head_phrase(name)
         described = next((k for k in _NAMED_KINDS if head in self.lex.kind_heads[k]), None)
         return described or "organization", _head_phrase(name).strip("\"“”'‘’ ")
+
+    def _body_named(self, tok: Token) -> tuple[SourceKind, str | None] | None:
+        """The body named before whose name ends in this head word ("Police", "Army")."""
+        for e in reversed(self.entities.before(tok.idx)):
+            if e.label != "person" and e.canonical.lower().endswith(f" {tok.lemma_.lower()}"):
+                return self._entity_kind(e, tok)
+        return None
+
+    def _person_by_surname(self, tok: Token) -> str | None:
+        """The person named before whose surname a capitalised word is."""
+        if not tok.text[:1].isupper() or len(tok.text) < 3:
+            return None
+        named = {
+            e.canonical
+            for e in self.entities.before(tok.idx)
+            if e.label == "person" and e.canonical.endswith(f" {tok.text}")
+        }
+        return next(iter(named)) if len(named) == 1 else None
 
     def _intelligence_body(self, tok: Token, modifiers: set[str]) -> bool:
         """ "The spy agency", "South Korean intelligence", "US intel": a state's intelligence
@@ -1238,6 +1278,7 @@ class _Extractor:
             if e.label == "person"
             and not self.quotes.in_direct(e.start)
             and self.entities.gender.get(e.canonical, gender) == gender
+            and not self._addressed(e)
         ]
         if not candidates:
             return None
@@ -1259,6 +1300,17 @@ class _Extractor:
                 subjects = [e for e in here if self._is_subject(e)]
                 return (speakers or subjects or here)[-1]
         return candidates[-1]
+
+    def _addressed(self, entity: Entity) -> bool:
+        """Whether a person is the one spoken to ("Speaking to Martin Smith of PBS, he said"):
+        a "he" after it is the speaker, not the interviewer."""
+        span = self.doc.char_span(entity.start, entity.end, alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        root = span.root
+        prep = root.head if root.dep_ == "pobj" and root.head.lower_ in {"to", "with"} else None
+        verb = prep.head if prep is not None else (root.head if root.dep_ == "dobj" else None)
+        return verb is not None and verb.lemma_.lower() in _SPOKEN_TO
 
     def _person_sources(self, lo: int, hi: int, gender: str, named: list[Entity]) -> list[Entity]:
         """People who spoke in ``[lo, hi)`` without an entity of their own ("Experts such as Dr
@@ -1302,9 +1354,15 @@ class _Extractor:
         return span is not None and span.root.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS
 
     def _author_of(self, tok: Token) -> str | None:
-        """Who wrote "the report" or "the statement": the body that last spoke or was named
-        in the sentences before it (Deutsche Welle for "according to the report" after DW's
-        interview), else nobody."""
+        """Who wrote "the report" or "the statement": the name in it ("the News.com.au report",
+        "WHO's guidelines"), else the body that last spoke or was named in the sentences before
+        it (Deutsche Welle for "according to the report" after DW's interview), else nobody."""
+        owner = next(
+            (c for c in tok.children if c.dep_ in {"compound", "poss"} and c.pos_ == "PROPN"), None
+        )
+        if owner is not None:
+            entity = self.entities.covering(owner.idx, owner.idx + len(owner.text))
+            return entity.canonical if entity is not None else _proper_name(owner)
         kind, canonical = self._latest_body(tok)
         return canonical if kind != "unnamed" else None
 
@@ -1711,11 +1769,14 @@ def _object_side(verb: Token) -> list[CharRange]:
 
 
 def _takes_this_object(verb: Token, cue: _Cue) -> bool:
-    """Whether the verb's object is one that makes it a cue (any, unless the cue lists some)."""
-    if not cue.object_heads:
-        return True
-    objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
-    return any(o.lemma_.lower() in cue.object_heads for o in objects)
+    """Whether the verb's object makes it a cue: one the cue lists (any, unless it lists
+    some), none it rules out, and the complement the cue needs after it."""
+    objects = {c.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}}
+    if cue.object_heads and not objects & cue.object_heads:
+        return False
+    if objects & cue.not_objects:
+        return False
+    return not cue.needs_complement or any(c.dep_ in _COMPLEMENTS for c in verb.children)
 
 
 def _parenthetical(verb: Token) -> bool:
