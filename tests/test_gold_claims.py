@@ -57,12 +57,12 @@ def test_enough_documents_in_both_splits() -> None:
     examples = [g for g in GOLDS if g["input"].startswith("examples/")]
     assert len(corpus) >= 18
     assert len(examples) == 11
-    assert {g["split"] for g in GOLDS} == {"dev", "test", "fresh", "other", "wikinews"}
+    assert {g["split"] for g in GOLDS} == {"dev", "test", "fresh", "other", "wikinews", "wikinews2"}
 
 
 def test_split_rule_every_third_document_is_test() -> None:
     """The rule fixed over the first 31 documents; the later splits were added whole."""
-    later = {"fresh", "other", "wikinews"}
+    later = {"fresh", "other", "wikinews", "wikinews2"}
     first = sorted((g for g in GOLDS if g["split"] not in later), key=lambda g: g["id"])
     assert len(first) == 31
     for index, gold in enumerate(first):
@@ -87,18 +87,20 @@ def test_other_split_is_every_unrelated_corpus_article() -> None:
 
 
 WIKINEWS = ROOT / "eval" / "gold" / "wikinews"
-WIKINEWS_DUMP = WIKINEWS / "round1.jsonl"
 
 
-def test_wikinews_split_is_every_record_of_the_held_out_dump() -> None:
-    """The wikinews split: the 18 CC-BY articles ``select.py`` drew, one gold file each."""
-    wikinews = [g for g in GOLDS if g["split"] == "wikinews"]
-    records = len(WIKINEWS_DUMP.read_text(encoding="utf-8").splitlines())
+@pytest.mark.parametrize(("split", "round_"), [("wikinews", 1), ("wikinews2", 2)])
+def test_wikinews_split_is_every_record_of_its_round(split: str, round_: int) -> None:
+    """A wikinews split: the 18 CC-BY articles ``select.py`` drew in its round, one gold file
+    each."""
+    golds = [g for g in GOLDS if g["split"] == split]
+    dump = WIKINEWS / f"round{round_}.jsonl"
+    records = len(dump.read_text(encoding="utf-8").splitlines())
     assert records == 18
-    assert sorted(g["record"] for g in wikinews) == list(range(1, records + 1))
-    assert {g["input"] for g in wikinews} == {"eval/gold/wikinews/round1.jsonl"}
-    assert all(g["id"] == f"wikinews-r{g['record']}" for g in wikinews)
-    assert {g["story"] for g in wikinews} == {"wikinews"}
+    assert sorted(g["record"] for g in golds) == list(range(1, records + 1))
+    assert {g["input"] for g in golds} == {f"eval/gold/wikinews/round{round_}.jsonl"}
+    assert all(g["id"] == f"{split}-r{g['record']}" for g in golds)
+    assert {g["story"] for g in golds} == {"wikinews"}
 
 
 @pytest.mark.skipif(not (SHARED / "datasets").is_dir(), reason="../shared/datasets not available")
@@ -406,7 +408,7 @@ def test_reanchor_follows_a_changed_body() -> None:
 
 
 def test_load_gold_splits() -> None:
-    splits = ("dev", "test", "fresh", "other", "wikinews")
+    splits = ("dev", "test", "fresh", "other", "wikinews", "wikinews2")
     both = scorer.load_gold("all")
     assert sum(len(scorer.load_gold(s)) for s in splits) == len(both) == len(GOLDS)
     with pytest.raises(ValueError):
