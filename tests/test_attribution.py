@@ -1243,3 +1243,10 @@ def test_lower_case_police_are_the_force_named_before() -> None:
     )
     found = by_cue(claims(text), "say")
     assert found.source is not None and found.source.canonical == "Kaldmoor Provincial Police"
+
+
+def test_a_cue_joined_to_the_reported_verb_speaks_for_the_speaker() -> None:
+    found = by_cue(
+        claims("The ministry said 40 people died and added that 12 were missing."), "added"
+    )
+    assert found.source is not None and found.source.text == "The ministry"

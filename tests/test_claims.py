@@ -52,6 +52,12 @@ def test_a_figure_in_a_while_clause_beside_a_claim_is_the_outlets() -> None:
     assert owners == {5: "Marl County", 2: None, 3: None}
 
 
+def test_a_figure_in_a_clause_joined_to_an_attribution_is_the_outlets() -> None:
+    body = "Of the 2.8 million who voted, 85% were in favour and the government announced a vote."
+    owners = {q.value: c.source for c in extract(document(body)).claims for q in c.quantities}
+    assert owners == {2_800_000: None, 85: None}
+
+
 def _sources(body: str) -> list[tuple[str, str | None]]:
     return [(c.source.kind, c.source.canonical) for c in extract(document(body)).claims if c.source]
 

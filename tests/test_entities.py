@@ -151,3 +151,9 @@ def test_a_surname_tagged_as_an_organisation_is_the_person_it_names() -> None:
     text = "Volodymyr Zelensky spoke on Monday. Zelenskyy said the troops had arrived."
     later = [e for e in entities(text) if e.text == "Zelenskyy"]
     assert [(e.label, e.canonical) for e in later] == [("person", "Volodymyr Zelensky")]
+
+
+def test_a_title_at_the_start_of_a_name_is_its_role() -> None:
+    text = "According to Superintendent Graciano Mijares of the police, 14 civilians died."
+    (person,) = [e for e in entities(text) if e.label == "person"]
+    assert (person.text, person.canonical) == ("Graciano Mijares", "Graciano Mijares")

@@ -872,6 +872,10 @@ class _Extractor:
         if depth >= 2 or verb.head.i == verb.i:
             return None
         head = verb.head
+        if verb.dep_ == "conj" and head.dep_ == "ccomp" and not self._is_cue(head):
+            # "The ministry said 40 people died and added that…": the parser joined "added" to
+            # the reported verb; the one who adds is the one who said
+            return self._subject(head.head, depth + 1) if self._is_cue(head.head) else None
         if verb.dep_ in {"conj", "xcomp"}:
             return self._subject(head, depth + 1)
         if verb.dep_ == "advcl" and verb.tag_ == "VBG":

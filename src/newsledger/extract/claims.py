@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from newsledger.config import Limits
 from newsledger.errors import InputError
@@ -87,16 +87,44 @@ def _inside(item: Any, outer: Claim | Span | Source) -> bool:
 
 
 def _set_aside(doc: Doc, quantities: Sequence[Quantity], claims: Sequence[Claim]) -> set[int]:
-    """Figures in a "while" clause beside an attribution, outside its content: the writer's
-    ("X reported five deaths, while Y had two"), not the claim's around them."""
+    """Figures beside an attribution, outside its content, in a clause of their own: a "while"
+    clause ("X reported five deaths, while Y had two") or a clause joined to the cue's by "and"
+    ("85% were in favour and on Friday the government announced…"). They are the writer's,
+    not the claim's around them."""
+    cues = [_token_at(doc, c.cue.start) for c in claims if c.cue is not None]
     aside = set()
     for k, quantity in enumerate(quantities):
         if any(_inside(quantity, c.content) for c in claims):
             continue
         span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
-        if span is not None and len(span) and in_contrast(span.root):
+        if span is None or not len(span):
+            continue
+        clause = _clause_of(span.root)
+        own_cue = any(cue is not None and cue.i == clause.i for cue in cues)
+        beside = not own_cue and any(_conjoined(clause, cue) for cue in cues if cue)
+        if in_contrast(span.root) or beside:
             aside.add(k)
     return aside
+
+
+def _token_at(doc: Doc, offset: int) -> Token | None:
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _clause_of(tok: Token) -> Token:
+    """The verb whose clause a token is in (the token itself if it is one)."""
+    while tok.pos_ not in {"VERB", "AUX"} and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def _conjoined(clause: Token, cue: Token) -> bool:
+    """Whether two clauses are joined as equals ("A happened and B said…")."""
+    return clause.i != cue.i and (
+        (cue.dep_ == "conj" and cue.head.i == clause.i)
+        or (clause.dep_ == "conj" and clause.head.i == cue.i)
+    )
 
 
 def _own_claims(

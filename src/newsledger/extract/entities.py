@@ -151,11 +151,15 @@ def _inside_other_entity(span: Span) -> bool:
 
 
 def _trim(ent: Span) -> Span | None:
-    """Drop a leading article and a trailing possessive, so spans name only the entity."""
+    """Drop a leading article or title and a trailing possessive, so spans name only the
+    entity."""
     start, end = ent.start, ent.end
     doc = ent.doc
     if end - start > 1 and doc[start].lower_ == "the":
         start += 1
+    titles = vocab()["personal_titles"]
+    while ent.label_ == "PERSON" and end - start > 1 and doc[start].lower_ in titles:
+        start += 1  # "Superintendent Graciano Mijares": the title is the role, not the name
     while end - start > 1 and doc[end - 1].text in _POSSESSIVE:
         end -= 1
     if doc[start:end].text.strip() == "" or not any(t.is_alpha for t in doc[start:end]):
