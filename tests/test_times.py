@@ -574,3 +574,14 @@ def test_would_in_a_reported_clause_looks_ahead() -> None:
 def test_as_of_that_date_is_the_date_named_before() -> None:
     sentence = "Zelensky said on Monday that 3,800 had been killed as of that date."
     assert found(sentence)[-1] == ("that date", "2024-10-28", "day")
+
+
+def test_a_date_after_its_is_a_date_and_a_decade_after_her_an_age() -> None:
+    assert found("Coles, in its March 8 media release, reported sales.") == [
+        ("March 8", "2024-03-08", "day")
+    ]
+    assert found("She is in her 80s.") == []
+
+
+def test_a_numbered_flight_is_no_year() -> None:
+    assert found("Air India Express flight 1344 was en route from Dubai.") == []

@@ -971,10 +971,24 @@ def _is_count(page: _Page, start: int, end: int) -> bool:
     return token.dep_ == "nummod" and token.head.tag_ in ("NNS", "NNPS")
 
 
+#: words that make the number after them a label: "flight 1344", "route 2020", "No. 1999"
+_LABELS = frozenset({"flight", "route", "no", "no.", "number", "room", "bus", "highway", "seat"})
+
+
+def _numbered(text: str, start: int, end: int) -> bool:
+    """A bare four-digit number after a label word is a name, not a year."""
+    four_digits = re.fullmatch(r"\d{4}", text[start:end]) is not None
+    return four_digits and _word_before(text, start)[0] in _LABELS
+
+
 def _candidates(page: _Page) -> list[tuple[int, int]]:
     """Trimmed spans from spaCy's DATE/TIME entities and the pattern finder."""
     text = page.text
-    raw = [(e.start_char, e.end_char) for e in page.doc.ents if e.label_ in _TIME_LABELS]
+    raw = [
+        (e.start_char, e.end_char)
+        for e in page.doc.ents
+        if e.label_ in _TIME_LABELS and not _numbered(text, e.start_char, e.end_char)
+    ]
     for m in _FINDER.finditer(text):
         if _BARE_YEAR.fullmatch(m.group(0)) and _is_count(page, m.start(), m.end()):
             continue
@@ -1069,10 +1083,13 @@ def _suspicious(text: str, start: int, end: int) -> bool:
     if _LOWER_NAME.search(text, start, end):
         return True
     word, _ = _word_before(text, start)
-    return word in _POSSESSIVES or _age_group(text, start, end)
+    decade = _DECADE_WORD.search(text, start, end) is not None
+    return (word in _POSSESSIVES and decade) or _age_group(text, start, end)
 
 
 _BARE_DECADE = re.compile(r"(?:the\s+)?\d0s")
+#: a decade written in digits or words ("80s", "'80s", "sixties"): after "her", an age
+_DECADE_WORD = re.compile(r"(?i)\d0'?s\b|ties\b")
 _AGE_WORDS = re.compile(r"(?i)\b(?:age|ages|aged|age group|year-olds?|years old|their|his|her)\b")
 
 
