@@ -1250,3 +1250,19 @@ def test_a_cue_joined_to_the_reported_verb_speaks_for_the_speaker() -> None:
         claims("The ministry said 40 people died and added that 12 were missing."), "added"
     )
     assert found.source is not None and found.source.text == "The ministry"
+
+
+def test_thinking_under_the_speakers_own_said_is_one_claim() -> None:
+    found = claims("Rachel Giese said she felt the pleas might provide some solace.")
+    assert [c.cue.text for c in found if c.cue is not None] == ["said"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One MP told the BBC that 16 million people wanted to stay.",
+        "Bruce McArthur, from Toronto, on Tuesday admitted his guilt in eight murders.",
+    ],
+)
+def test_an_mp_unnamed_is_unnamed_and_a_plea_is_no_claim(text: str) -> None:
+    assert all(c.source is None or c.source.canonical is None for c in claims(text))

@@ -101,6 +101,8 @@ _BARE_BODIES = frozenset({"police", "army", "government", "military", "navy"})
 #: role nouns that name one post: "the spokesman" after "press secretary Pat Ryder" is him
 _SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman", "press secretary"})
 _SAME_ROLE = dict.fromkeys(_SPOKESPEOPLE, _SPOKESPEOPLE)
+#: verbs of thinking that, under the speaker's own "said", add no second claim
+_COGNITION = frozenset({"feel", "think", "believe", "hope", "fear", "know", "expect", "suspect"})
 #: verbs under which a cue is not done: "refrained from denying", "declined to confirm"
 _HELD_BACK = frozenset({"refrain", "decline", "refuse", "avoid", "fail"})
 #: verbs of the writer's own inference when the subject points back ("this suggests")
@@ -642,6 +644,8 @@ class _Extractor:
             return  # "Russia intends to support…": a stance verb needs its own subject
         if _stance(verb, cue) and self._reported(verb):
             return  # "he said Russia plans to use them": the speaker's claim, not Russia's
+        if lemma in _COGNITION and self._reported(verb) and _pronoun_subject(verb):
+            return  # "Giese said she felt…": one claim of the speaker's, not two
         if self._negated(verb):
             if not _states_something(verb):
                 return  # "did not confirm that figure", "did not say how many": nothing claimed
@@ -1885,14 +1889,15 @@ def _antecedent(tok: Token) -> Token | None:
 
 
 def _through_such_as(tok: Token) -> Token:
-    """In "experts such as X" the source is X."""
+    """In "experts such as X" (or "like X") the source is X."""
     for c in tok.children:
         such = any(g.lower_ == "such" for g in [*tok.children, *c.children])
         if c.dep_ == "prep" and c.lower_ == "as" and such:
             pobj = [g for g in c.children if g.dep_ == "pobj"]
             if pobj:
                 return pobj[0]
-        if c.dep_ == "prep" and c.lower_ == "like" and tok.tag_ in {"NNS", "NNPS"}:
+        like = c.lower_ == "like" and tok.tag_ in {"NNS", "NNPS"}
+        if c.dep_ == "prep" and like:  # "countries like X"
             pobj = [g for g in c.children if g.dep_ == "pobj"]
             if pobj and pobj[0].pos_ == "PROPN":
                 return pobj[0]
@@ -1982,6 +1987,10 @@ def _inference(verb: Token) -> bool:
     return verb.lemma_.lower() in _INFERENCE_VERBS and any(
         c.lower_ in {"this", "that", "these", "those"} for c in subjects
     )
+
+
+def _pronoun_subject(verb: Token) -> bool:
+    return any(c.dep_ in _SUBJECTS and c.lower_ in _PERSON_PRONOUNS for c in verb.children)
 
 
 def _hypothetical(verb: Token) -> bool:
