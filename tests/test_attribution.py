@@ -1266,3 +1266,21 @@ def test_thinking_under_the_speakers_own_said_is_one_claim() -> None:
 )
 def test_an_mp_unnamed_is_unnamed_and_a_plea_is_no_claim(text: str) -> None:
     assert all(c.source is None or c.source.canonical is None for c in claims(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("The act, which the Supreme Court later ruled to be unconstitutional, was repealed.",
+         "to be unconstitutional"),
+        ("Nadler has repeatedly maintained that an impeachment inquiry is underway.",
+         "that an impeachment inquiry is underway"),
+    ],
+)  # fmt: skip
+def test_rulings_and_maintaining_are_one_claim_each(text: str, content: str) -> None:
+    assert [c.content.text for c in claims(text)] == [content]
+
+
+def test_guidelines_are_a_document() -> None:
+    found = only(claims("The guidelines cite the 2009 outbreak as an example."))
+    assert found.source is not None and found.source.kind == "document"

@@ -1650,8 +1650,8 @@ class _Extractor:
                 out[-1] = (out[-1][0], max(b, out[-1][1]))
             else:
                 out.append((a, b))
-        if len(out) > 1:  # "which he said were…": the relative word alone is no claim
-            out = [f for f in out if self.text[f[0] : f[1]].lower() not in _RELATIVES | {"what"}]
+        if len(out) > 1:  # "which he said were…", "which X later ruled…": a lone relative
+            out = [f for f in out if not self._lone_word(f)]  # word or adverb is no claim
         return out
 
     def _speaker_doing(self, draft: _Draft) -> list[CharRange]:
@@ -1673,6 +1673,13 @@ class _Extractor:
                 if low in _PERSON_PRONOUNS and self._pronoun(subject, low)[1] == source.canonical:
                     out.append(_subtree(tok))
         return out
+
+    def _lone_word(self, fragment: CharRange) -> bool:
+        word = self.text[fragment[0] : fragment[1]]
+        if word.lower() in _RELATIVES | {"what"}:
+            return True
+        span = self.doc.char_span(*fragment)
+        return span is not None and len(span) == 1 and span[0].pos_ == "ADV"
 
     def _own_participles(self, draft: _Draft) -> list[CharRange]:
         """In "X confirmed that…, calling it…" the participle is X's next claim, not part of this
