@@ -1674,8 +1674,12 @@ class _Scanner:
             return "age"
         if num.is_one and not (fig.bound or fig.approximate) and self.an_individual(fig):
             return "individual"
+        if num.is_one and self.one_named(num):
+            return "name"  # "reportedly one Vijayaragavan": a person so named
         if self.family(fig, prev):
             return "biography"
+        if self.ordinal_fraction(num):
+            return "ordinal"
         if unit is not None and unit.kind == "temperature" and self.is_chrome_line(num.first):
             return "page chrome"
         return ""
@@ -1689,6 +1693,21 @@ class _Scanner:
         name = doc[i - 2]
         aged = value is not None and value.is_integer() and value < 120
         return name.ent_type_ == "PERSON" and aged
+
+    def one_named(self, num: _Num) -> bool:
+        """ "one Vijayaragavan": "one" before a lone name, not "one US fluid ounce"."""
+        doc, after = self.doc, num.last + 1
+        if after + 1 >= len(doc) or doc[after].tag_ != "NNP":
+            return False
+        return doc[after].ent_type_ == "PERSON" or doc[after + 1].is_punct
+
+    def ordinal_fraction(self, num: _Num) -> bool:
+        """ "A third president", "a fifth term": an ordinal, not a fraction ("a third of")."""
+        value = num.amount.value
+        after = num.last + 1
+        if num.digits or value is None or not 0 < value < 1 or after >= len(self.doc):
+            return False
+        return self.doc[after].tag_ in {"NN", "NNP"}
 
     def family(self, fig: _Figure, prev: Token | None) -> bool:
         """ "her two children", "his three sons": someone's family, biography, not a count."""
