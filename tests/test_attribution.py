@@ -1284,3 +1284,11 @@ def test_rulings_and_maintaining_are_one_claim_each(text: str, content: str) -> 
 def test_guidelines_are_a_document() -> None:
     found = only(claims("The guidelines cite the 2009 outbreak as an example."))
     assert found.source is not None and found.source.kind == "document"
+
+
+def test_per_a_document_opening_the_sentence_is_an_attribution() -> None:
+    found = only(claims("Per the doctrines, testimony of two witnesses is required."))
+    assert found.source is not None and (found.source.text, found.source.kind) == (
+        "the doctrines",
+        "document",
+    )
