@@ -1053,6 +1053,7 @@ def test_an_act_named_by_a_speech_verb_is_no_claim(text: str) -> None:
     ("text", "cue"),
     [
         ("He declared that the war was over.", "declared"),
+        ("Engineers inspected 640 homes and declared 212 of them unsafe.", "declared"),
         ("The ministry issued a warning that the dam could fail.", "issued"),
         ("Prices rose, with CNBC reporting about the price passing $100.", "reporting about"),
     ],

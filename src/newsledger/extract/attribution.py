@@ -92,7 +92,7 @@ _RELATIVES = {"who", "which", "that", "whom"}
 #: the kinds of source that carry a name of their own (the others are people or nobody)
 _NAMED_KINDS: tuple[SourceKind, ...] = ("media", "government", "organization")
 #: what completes "called X …": "called it "unexpected"", "called them liars"
-_COMPLEMENTS = frozenset({"oprd", "ccomp", "xcomp", "acomp", "advcl"})
+_COMPLEMENTS = frozenset({"oprd", "ccomp", "xcomp", "acomp"})
 #: verbs whose object or "to"/"with" object is the one spoken to
 _SPOKEN_TO = frozenset({"speak", "talk", "tell", "say", "explain", "interview"})
 #: lower-case bodies ("police say", "the army said") that stand for the one the text named
