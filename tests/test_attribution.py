@@ -911,9 +911,13 @@ def test_the_newspaper_is_the_latest_medium_named() -> None:
         "The provincial government did not confirm that figure.",
         "The Civic Observer has not seen the documents.",
         "The ministry did not say how many households were expected back.",
+        "Russian President Vladimir Putin refrained from denying the reports.",
+        "This suggests that about 200 more casualties occur daily.",  # the writer's inference
     ],
 )
-def test_negated_cue_with_nothing_stated_is_no_claim(text: str) -> None:
+def test_a_cue_not_done_states_nothing(text: str) -> None:
+    """Negated ("did not confirm"), held back ("refrained from denying") or the writer's own
+    reasoning ("this suggests"): no one is quoted."""
     assert [c for c in claims(text) if c.source is not None] == []
 
 
@@ -1039,26 +1043,21 @@ def test_the_company_is_the_firm_that_spoke_before() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "Tension rose after Yoon declared martial law on Tuesday night.",
-        "The party, which had issued impeachment motions against the auditor, lost.",
-    ],
-)
-def test_an_act_named_by_a_speech_verb_is_no_claim(text: str) -> None:
-    assert claims(text) == []
-
-
-@pytest.mark.parametrize(
     ("text", "cue"),
     [
         ("He declared that the war was over.", "declared"),
         ("Engineers inspected 640 homes and declared 212 of them unsafe.", "declared"),
         ("The ministry issued a warning that the dam could fail.", "issued"),
         ("Prices rose, with CNBC reporting about the price passing $100.", "reporting about"),
+        ("The court ruled that the law was void.", "ruled"),
+        ("The army command notified officers that the regime had ended.", "notified"),
+        ("Employee Rick Brissen recounted the loss of his condo.", "recounted"),
+        ("The minister called the demand unprecedented.", "called"),
+        ("He called for calm on Monday.", "called for"),
+        ("Investigators found that the pilot erred.", "found"),
     ],
 )
-def test_the_same_verbs_with_something_stated_are_claims(text: str, cue: str) -> None:
+def test_cue_verbs_with_something_stated_are_claims(text: str, cue: str) -> None:
     assert by_cue(claims(text), cue).source is not None
 
 
@@ -1077,29 +1076,6 @@ def test_a_dateline_is_no_speaker_label() -> None:
 )
 def test_showing_needs_a_record_or_someone(text: str, speaks: str) -> None:
     assert [c.cue.text for c in claims(text) if c.cue is not None] == [speaks]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Assad, who has ruled the country for 24 years, has fled.",
-        "It struggled to respond to the attack.",
-    ],
-)
-def test_ruling_and_responding_need_something_said(text: str) -> None:
-    assert claims(text) == []
-
-
-@pytest.mark.parametrize(
-    ("text", "cue"),
-    [
-        ("The court ruled that the law was void.", "ruled"),
-        ("The army command notified officers that the regime had ended.", "notified"),
-        ("Employee Rick Brissen recounted the loss of his condo.", "recounted"),
-    ],
-)
-def test_more_verbs_of_saying(text: str, cue: str) -> None:
-    assert by_cue(claims(text), cue).source is not None
 
 
 def test_what_the_speaker_does_while_speaking_is_not_what_he_says() -> None:
@@ -1132,15 +1108,6 @@ def test_she_goes_back_to_the_last_speaker_even_one_the_model_missed() -> None:
     assert [c.source.canonical for c in found if c.source] == ["Ilse Marrowby"]
 
 
-def test_a_countrys_role_is_the_person_given_it() -> None:
-    text = (
-        "More than 3,800 were killed, Ukrainian President Volodymyr Zelenskyy said. "
-        "But Ukraine's president told a podcast that hundreds more died."
-    )
-    found = by_cue(claims(text), "told")
-    assert found.source is not None and found.source.canonical == "Volodymyr Zelensky"
-
-
 def test_a_countrys_role_no_one_was_given_is_unnamed() -> None:
     found = only(claims("Russia's president said 40 people left."))
     assert found.source is not None and (found.source.kind, found.source.canonical) == (
@@ -1162,34 +1129,8 @@ def test_a_credit_line_gives_the_cited_source_and_its_relay() -> None:
     assert all(c.content.text == "About 100 soldiers have been killed in Kursk" for c in credited)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Russian President Vladimir Putin refrained from denying the reports.",
-        "This suggests that about 200 more casualties occur daily.",
-    ],
-)
-def test_a_cue_held_back_or_the_writers_inference_has_no_source(text: str) -> None:
-    assert [c for c in claims(text) if c.source is not None] == []
-
-
 def test_the_writers_inference_is_its_own_estimate() -> None:
     assert own_certainty("This suggests that about 200 more casualties occur daily.") == "estimated"
-
-
-def test_the_spokesman_is_the_press_secretary_named_before() -> None:
-    text = (
-        "Pentagon press secretary Pat Ryder said 10,000 troops were in Kursk. Russia will "
-        "struggle to reinforce, according to the spokesman."
-    )
-    found = by_cue(claims(text), "according to")
-    assert found.source is not None and found.source.canonical == "Patrick Ryder"
-
-
-def test_a_surname_the_model_took_for_a_noun_is_the_person_named_before() -> None:
-    text = "President Donald Trump spoke. Trump characterized the call as perfectly fine."
-    found = by_cue(claims(text), "characterized")
-    assert found.source is not None and found.source.canonical == "Donald Trump"
 
 
 def test_he_after_speaking_to_someone_is_not_the_one_spoken_to() -> None:
@@ -1214,6 +1155,10 @@ def test_a_document_names_its_author_and_is_not_written_by_a_month() -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "Tension rose after Yoon declared martial law on Tuesday night.",
+        "The party, which had issued impeachment motions against the auditor, lost.",
+        "Assad, who has ruled the country for 24 years, has fled.",
+        "It struggled to respond to the attack.",
         "A mother called the police in Kamloops.",
         "The opioid crisis claimed 15,393 lives in Canada.",
         "The group claimed responsibility for the attack.",
@@ -1223,27 +1168,6 @@ def test_a_document_names_its_author_and_is_not_written_by_a_month() -> None:
 )
 def test_acts_named_by_cue_verbs_are_no_claims(text: str) -> None:
     assert claims(text) == []
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The minister called the demand unprecedented.",
-        "He called for calm on Monday.",
-        "Investigators found that the pilot erred.",
-    ],
-)
-def test_the_same_verbs_saying_something_are_claims(text: str) -> None:
-    assert len(claims(text)) == 1
-
-
-def test_lower_case_police_are_the_force_named_before() -> None:
-    text = (
-        "The Kaldmoor Provincial Police opened an inquiry on Monday. "
-        "Police say 63 people are still missing."
-    )
-    found = by_cue(claims(text), "say")
-    assert found.source is not None and found.source.canonical == "Kaldmoor Provincial Police"
 
 
 def test_a_cue_joined_to_the_reported_verb_speaks_for_the_speaker() -> None:
@@ -1293,3 +1217,26 @@ def test_per_a_document_opening_the_sentence_is_an_attribution() -> None:
         "the doctrines",
         "document",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "canonical"),
+    [
+        # a country's role: the person the text gave it
+        ("More than 3,800 were killed, Ukrainian President Volodymyr Zelenskyy said. But "
+         "Ukraine's president told a podcast that hundreds more died.", "told",
+         "Volodymyr Zelensky"),
+        # "the spokesman": the press secretary named before
+        ("Pentagon press secretary Pat Ryder said 10,000 troops were in Kursk. Russia will "
+         "struggle to reinforce, according to the spokesman.", "according to", "Patrick Ryder"),
+        # a surname the model took for a noun
+        ("President Donald Trump spoke. Trump characterized the call as perfectly fine.",
+         "characterized", "Donald Trump"),
+        # lower-case police: the force named before
+        ("The Kaldmoor Provincial Police opened an inquiry on Monday. Police say 63 people are "
+         "still missing.", "say", "Kaldmoor Provincial Police"),
+    ],
+)  # fmt: skip
+def test_a_later_mention_is_who_the_text_named_before(text: str, cue: str, canonical: str) -> None:
+    found = by_cue(claims(text), cue)
+    assert found.source is not None and found.source.canonical == canonical
