@@ -150,7 +150,8 @@ def _own_claims(
 
 def _owner(quantity: Quantity, claims: Sequence[Claim], own_only: bool = False) -> int | None:
     """The one claim a figure belongs to: the narrowest content that holds it, else the
-    narrowest claim around it.
+    narrowest claim around it (only the outlet's own with ``own_only``: a figure set aside by
+    :func:`_set_aside` is no one else's).
 
     One sentence often carries several attributions ("the White House said ..., while Zelensky
     put it at ..."); each figure is attributed once, to the claim whose content states it.

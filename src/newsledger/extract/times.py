@@ -1088,6 +1088,7 @@ def _suspicious(text: str, start: int, end: int) -> bool:
 
 
 _BARE_DECADE = re.compile(r"(?:the\s+)?\d0s")
+_AGE_REACH = 300  # characters back to look for the age words of a sentence
 #: a decade written in digits or words ("80s", "'80s", "sixties"): after "her", an age
 _DECADE_WORD = re.compile(r"(?i)\d0'?s\b|ties\b")
 _AGE_WORDS = re.compile(r"(?i)\b(?:age|ages|aged|age group|year-olds?|years old|their|his|her)\b")
@@ -1098,7 +1099,8 @@ def _age_group(text: str, start: int, end: int) -> bool:
     decade in a sentence about ages is an age bracket, not the 1950s."""
     if not _BARE_DECADE.fullmatch(text, start, end):
         return False
-    sentence = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    floor = max(0, start - _AGE_REACH)  # bounded, so a page of decades stays linear
+    sentence = max(text.rfind(". ", floor, start), text.rfind("\n", floor, start), floor - 1) + 1
     return _AGE_WORDS.search(text, sentence, start) is not None
 
 
