@@ -451,6 +451,8 @@ class _Extractor:
         self.quotes = _Quotes(self.text)
         self.entities = _Entities(doc, text, entities, self.lex)
         self.drafts: dict[int, _Draft] = {}
+        #: start offsets of the people spoken to ("speaking to X"), found once when first asked
+        self.spoken_to: frozenset[int] | None = None
         #: The "according to X" phrases of all drafts, which no other content takes in.
         self.phrases: list[CharRange] = []
         self.sent_starts: list[int] = []
@@ -1159,8 +1161,8 @@ class _Extractor:
             if head in heads or tok.lower_ in heads:
                 if kind == "document" and _definite(tok):
                     return kind, self._author_of(tok)
-                named = kind in {"government", "media", "organization"}
-                return kind, _strip_det(text) if named else None
+                a_body = kind in {"government", "media", "organization"}
+                return kind, _strip_det(text) if a_body else None
         if tok.pos_ == "PROPN":
             return "organization", _proper_name(tok)
         return "unnamed", None
@@ -1311,7 +1313,14 @@ class _Extractor:
 
     def _addressed(self, entity: Entity) -> bool:
         """Whether a person is the one spoken to ("Speaking to Martin Smith of PBS, he said"):
-        a "he" after it is the speaker, not the interviewer."""
+        a "he" after it is the speaker, not the interviewer. Worked out once for all people,
+        since every pronoun asks about every person before it."""
+        if self.spoken_to is None:
+            people = (e for e in self.entities.items if e.label == "person")
+            self.spoken_to = frozenset(e.start for e in people if self._spoken_to(e))
+        return entity.start in self.spoken_to
+
+    def _spoken_to(self, entity: Entity) -> bool:
         span = self.doc.char_span(entity.start, entity.end, alignment_mode="expand")
         if span is None or not len(span):
             return False
