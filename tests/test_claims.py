@@ -77,6 +77,18 @@ def test_someone_of_a_body_is_unnamed_and_a_spokesman_named_is_that_person() -> 
     assert _sources(office) == [("government", "Jonas Welk's office")]
 
 
+def test_a_name_described_after_a_comma_is_who_speaks() -> None:
+    """The parser often hangs "the mayor of Esperanza, Sultan Kudarat" on the wrong word; the
+    name the phrase opens with is the speaker, and a later name in it is where or whose."""
+    mayor = "Daniel Ruiz Cortes, the governor of Lanao, Sultan Kudarat, said 40 homes were lost."
+    assert _sources(mayor) == [("person", "Daniel Ruiz Cortes")]
+    council = "Amir Sadat, of the Maidan Wardak provincial council, described 35 bodies."
+    assert _sources(council) == [("person", "Amir Sadat")]
+    assert _sources("The chamber's president, Anika Strand, said 40 homes were lost.") == [
+        ("person", "Anika Strand")
+    ]
+
+
 def test_relative_date_of_a_claim_resolves_against_the_publication_date() -> None:
     found = extract(document(STORY))
     velde = next(c for c in found.claims if c.source and c.source.canonical == "Tomas Velde")

@@ -94,6 +94,12 @@ def test_place_tagged_as_product_becomes_a_place_with_coordinates() -> None:
     assert not [e for e in entities(text) if e.label == "person"]
 
 
+def test_a_name_before_province_is_a_place() -> None:
+    """The model takes "Maidan Wardak" for a person; "province" after it says otherwise."""
+    text = "A car bomb hit a base in the centre of Afghanistan's Maidan Wardak province."
+    assert [e.label for e in entities(text)] == ["place", "place"]
+
+
 def test_title_word_alone_is_not_an_organisation() -> None:
     text = "U.S. Defense Secretary Lloyd Austin said the units were in place."
     found = entities(text)

@@ -562,7 +562,7 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
     ),
     (
         "Twelve died and the injured are approaching 500, the mayor said.",
-        [{"text": "Twelve", "value": 12}, people("500", "injured", value=500)],
+        [{"text": "Twelve", "value": 12, "unit": "people"}, people("500", "injured", value=500)],
     ),
     (
         "Lists put the number of people not yet accounted for at about 70.",
@@ -603,6 +603,41 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
             {"text": "$2.5 million", "low": 2_500_000, "unit": "USD"},
             {"text": "12 bylaws", "value": 12, "unit": "bylaw", "counted": "bylaws"},
         ],
+    ),
+    # a conversion in brackets keeps the bound, and so does a second one beside it
+    (
+        "The pilot flew at over 100 mph (161 km/h). Usage is upwards of 141 billion liters "
+        "(about 37 billion U.S. gallons, 31 billion imperial gallons).",
+        [
+            {"text": "over 100 mph", "low": 100, "unit": "mph"},
+            {"text": "161 km/h", "low": 161, "unit": "km/h"},
+            {"text": "upwards of 141 billion liters", "low": 141e9, "unit": "l"},
+            {
+                "text": "about 37 billion U.S. gallons",
+                "low": 37e9,
+                "approximate": True,
+                "unit": "gal",
+            },
+            {"text": "31 billion imperial gallons", "low": 31e9, "unit": "imp_gal"},
+        ],
+    ),
+    # a total that exceeded a number is more than it, whatever it counts
+    (
+        "Some death tolls exceeded 100.",
+        [{"text": "100", "low": 100, "unit": "people", "counted": "death tolls"}],
+    ),
+    # "estimated" as the verb of the sentence is the cue, not a hedge on the figure
+    (
+        "Reuters estimated 200 people attended. They offered a one million US dollar reward.",
+        [
+            people("200 people", "people", value=200),
+            {"text": "one million US dollar", "value": 1_000_000, "unit": "USD"},
+        ],
+    ),
+    # a doubled space in the copy does not split a figure from its scale
+    (
+        "Officials said 5.7  million barrels were lost.",
+        [{"text": "5.7  million barrels", "value": 5_700_000, "unit": "barrel"}],
     ),
     # "to" after "from": the unit carries over
     (
@@ -805,6 +840,7 @@ def test_a_price_past_a_named_mark_is_a_bound(text: str, bound: str | None) -> N
         "She spent the night in a school gym with her two children.",
         "A third president, Richard Nixon, would have faced impeachment.",
         "Officials said a constable, reportedly one Vijayaragavan, saw them.",
+        "One senator, Eduardo Bhatia, said he would sue.",
     ],
 )
 def test_individuals_and_ages_are_no_figures(text: str) -> None:
@@ -820,6 +856,25 @@ def test_one_thing_and_one_toll_are_still_figures() -> None:
 
 def test_deaths_count_people() -> None:
     assert found("The county reported five deaths.") == [people("five deaths", "deaths", value=5)]
+    # a number word standing alone as who died counts people, even a vague one
+    assert found("Dozens died in the attack.") == [
+        {
+            "text": "Dozens",
+            "low": 12,
+            "high": 120,
+            "unit": "people",
+            "approximate": True,
+            "vague": True,
+        },
+    ]
+    assert found("Dozens attended.") == []
+
+
+def test_a_bounded_age_is_an_age() -> None:
+    assert [f.get("unit") for f in found("Two victims were aged above 60.")] == [
+        "people",
+        "year-old",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -378,6 +378,24 @@ def test_contract_example() -> None:
             "This year's harvest, like last year's, came in late.",
             [("This year", "2024", "year"), ("last year", "2023", "year")],
         ),
+        (
+            'She wrote: "Last year August 8 was a happy day." He won on March 3 last year.',
+            [
+                ("Last year August 8", "2023-08-08", "day"),
+                ("March 3 last year", "2023-03-03", "day"),
+            ],
+        ),
+        (
+            "He moved to the town a year-and-a-half ago, and to the coast two years and a half ago.",
+            [
+                ("a year-and-a-half ago", "2023-04", "month"),
+                ("two years and a half ago", "2022-04", "month"),
+            ],
+        ),
+        (
+            "Outlets reported it on Monday. The press asked the mayor about it that same day.",
+            [("Monday", "2024-10-28", "day"), ("that same day", "2024-10-28", "day")],
+        ),
     ],
 )
 def test_find_times(sentence: str, expected: list[tuple[str, str, str]]) -> None:
@@ -392,6 +410,13 @@ def test_tense_moves_weekdays_and_months() -> None:
         ("Saturday", "2024-11-02", "day")
     ]
     assert found("The road was closed until Saturday.") == [("Saturday", "2024-10-26", "day")]
+    # an order to do something on a day is ahead, unless the order itself is told as done
+    assert found("I have instructed the panel to report on Monday.") == [
+        ("Monday", "2024-11-04", "day")
+    ]
+    assert found("He was ordered to appear in court on Monday.") == [
+        ("Monday", "2024-10-28", "day")
+    ]
     assert found("Funding runs through September.") == [("September", "2025-09", "month")]
     assert found("The report is due out in March.") == [("March", "2025-03", "month")]
     assert found("The report was published in March.") == [("March", "2024-03", "month")]
@@ -407,6 +432,8 @@ def test_tense_moves_weekdays_and_months() -> None:
         "Some 2000 soldiers and 1500 vehicles crossed; the figure rose 2024 per cent.",
         "She is in her 80s and he is in his late sixties.",
         "Protesters march each day and may return; Theresa May said nothing.",
+        "The visitors pulled away in the second half despite an off day in front of goal.",
+        "The actor stayed at the inn while filming his debut The Last Days of the Valley.",
     ],
 )
 def test_find_times_drops_non_dates(sentence: str) -> None:
@@ -428,6 +455,25 @@ def test_clock_times_and_their_days() -> None:
         ("4 p.m.", "2024-10-29T16:00", "time"),
         ("Tuesday", "2024-10-29", "day"),
         ("1400 GMT", "2024-10-29T14:00", "time"),
+    ]
+
+
+def test_clock_times_take_the_day_of_the_event() -> None:
+    """With no day beside it, a clock time is on the day its sentence names, else on the last
+    day named before it: a reader never puts the event on the publication day."""
+    assert found("The quake struck at 7:37 p.m. local time (1137 UTC) on Tuesday.") == [
+        ("7:37 p.m. local time", "2024-10-29T19:37", "time"),
+        ("1137 UTC", "2024-10-29T11:37", "time"),
+        ("Tuesday", "2024-10-29", "day"),
+    ]
+    assert found("The drones came on Sunday. The attacks occurred at 4:00 a.m. local time.") == [
+        ("Sunday", "2024-10-27", "day"),
+        ("4:00 a.m. local time", "2024-10-27T04:00", "time"),
+    ]
+    # a day after the anchor is a plan, not the day of the event told
+    assert found("The vote is next Friday. The polls closed at 8 p.m.") == [
+        ("next Friday", "2024-11-01", "day"),
+        ("8 p.m.", "2024-10-31T20:00", "time"),
     ]
 
 

@@ -200,7 +200,7 @@ def _person_named(source: Source, entities: Sequence[Entity]) -> str | None:
     Tallis"): the person entity inside the mention, else one with the same surname."""
     people = [e for e in entities if e.label == "person"]
     inside = [e for e in people if source.start <= e.start and e.end <= source.end]
-    name = inside[-1].canonical if inside else None
+    name = _the_one_described(source, inside).canonical if inside else None
     if name is not None and strip_titles(name) == name:
         return name
     words = strip_titles(name or source.canonical or source.text).split()
@@ -270,10 +270,19 @@ def _named_inside(source: Source, entities: Sequence[Entity]) -> Source:
         and not _located_in(source, e)
     ]
     people = [e for e in inside if e.label == "person"]
-    named = people[-1] if people else (inside[-1] if inside else None)
+    named = _the_one_described(source, people) if people else (inside[-1] if inside else None)
     if named is None:
         return source
     return dataclasses.replace(source, canonical=named.canonical, kind=_SOURCE_KINDS[named.label])
+
+
+def _the_one_described(source: Source, people: Sequence[Entity]) -> Entity:
+    """Of the people a source phrase names, the one it is about: the name it opens with when a
+    description follows after a comma ("Charles Plotena, the mayor of Esperanza, …"), else the
+    last ("the chamber's president, Anika Strand"), the earlier ones owning the role."""
+    first = people[0]
+    after = source.text[first.end - source.start :]
+    return first if first.start == source.start and after.startswith(",") else people[-1]
 
 
 #: Who speaks as one of a body, not for it: "a senior Defense Department official", "U.S.

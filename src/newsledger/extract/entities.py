@@ -109,6 +109,8 @@ class EntityFixes:
             return None
         if ent.label_ == "PERSON" and not _looks_like_name(ent):
             return _not_a_person(ent)
+        if ent.label_ == "PERSON" and ent.end < len(doc) and doc[ent.end].lower_ in _PLACE_NOUNS:
+            return Span(doc, ent.start, ent.end, label="GPE")  # "Maidan Wardak province"
         if ent.label_ in _MISTAKEN_FOR_NAMES and is_place(text) and not named.names(ent):
             return Span(doc, ent.start, ent.end, label="GPE")
         if ent.label_ in {"ORG", "GPE"} and (named.names(ent) or _after_title(ent)):
@@ -117,6 +119,10 @@ class EntityFixes:
 
 
 _ARTICLES = frozenset({"a", "an", "this", "that", "these", "those"})
+#: words after a name that make it a place's, whatever the model thought of the name
+_PLACE_NOUNS = frozenset(
+    {"province", "provincial", "district", "prefecture", "governorate", "oblast", "county"}
+)
 
 
 def _looks_like_name(ent: Span) -> bool:

@@ -739,15 +739,19 @@ class _Scanner:
                 free = max(i + 1, figure.next_tok)
 
     def inherit_bound(self, fig: _Figure, previous: _Figure | None) -> None:
-        """ "up to 1.9 million rubles (about $20,000)": the same sum in another currency, in
-        brackets right after it, is bounded the same way."""
+        """ "up to 1.9 million rubles (about $20,000)", "over 100 mph (161 km/h)": the same
+        amount in another unit of its kind, in brackets right after it (or after the one before
+        it there: "(37 billion U.S. gallons, 31 billion imperial gallons)"), is bounded the same
+        way."""
         if previous is None or not previous.bound or fig.bound or fig.unit is None:
             return
-        if previous.unit is None or previous.unit.kind != "currency":
+        if previous.unit is None or previous.unit.kind != fig.unit.kind:
             return
         between = self.text[previous.end : fig.start].strip()
-        if fig.unit.kind == "currency" and between == "(":  # qualifiers are in the figure
+        converted = between == "(" or (between == "," and "converted" in previous.flags)
+        if converted:  # qualifiers are in the figure
             fig.bound = previous.bound
+            fig.flags.add("converted")
 
     def inherit_unit(self, fig: _Figure, previous: _Figure | None) -> None:
         """ "from about 14-18 mpg to 24": the figure after "to" has the unit of the one before.
@@ -838,6 +842,8 @@ class _Scanner:
             for j in range(i + 1, min(stop, i + 4)):
                 nxt = self.doc[j]
                 word = nxt.lower_
+                if nxt.is_space:
+                    continue  # "5.7  million barrels": a doubled space in the copy
                 if word in self.v.scale_words and word != "dozen":
                     parts.append(word)
                 elif self.glued(j) and self.is_glued_abbreviation(nxt, has_currency, j):
@@ -1110,8 +1116,8 @@ class _Scanner:
                     continue
                 words = tuple(t.lower_ for t in self.doc[lo:first])
                 kind = self.v.qualifiers.get(words)
-                if kind is None:
-                    continue
+                if kind is None or self.doc[first - 1].tag_ in _FINITE:
+                    continue  # "Reuters estimated 200 people attended": the cue, not a hedge
                 if kind == "approx":
                     fig.approximate = True
                 elif not fig.bound:
@@ -1152,9 +1158,10 @@ class _Scanner:
         money = fig.num.currency is not None or (
             fig.unit is not None and fig.unit.kind == "currency"
         )
-        passing = verb.tag_.startswith("VB") and verb.lemma_.lower() in _PASSING_VERBS
-        if money and passing and not fig.bound:
-            fig.bound = "low"
+        lemma = verb.lemma_.lower()
+        passing = verb.tag_.startswith("VB") and lemma in _PASSING_VERBS
+        if (money or lemma in _EXCEEDING_VERBS) and passing and not fig.bound:
+            fig.bound = "low"  # "death tolls exceeded 100": more than a hundred, whatever counted
 
     def change_context(self, fig: _Figure) -> bool:
         first = self.token_at(fig.start)
@@ -1605,7 +1612,8 @@ class _Scanner:
         prev = self.doc[first - 1] if first > 0 else None
         nxt = self.doc[fig.next_tok] if fig.next_tok < len(self.doc) else None
         bare = fig.unit is None and fig.counted is None
-        if bare and not fig.bound and not fig.approximate and self.is_age(num, prev, nxt):
+        plain = not (fig.bound or fig.approximate) or (prev is not None and prev.lower_ == "aged")
+        if bare and plain and self.is_age(num, prev, nxt):  # "aged 45", "aged above 60"
             fig.unit = _Unit("year-old", "age")
             return
         reason = self.not_a_figure(fig, prev, nxt)
@@ -1618,7 +1626,9 @@ class _Scanner:
         doc, v, num, unit = self.doc, self.v, fig.num, fig.unit
         tokens = doc[num.first : num.last + 1]
         spelled_value = None if num.digits else num.amount.value
-        if num.only_vague or (
+        if not num.digits and fig.counted is None and unit is None and self.casualties(num):
+            fig.counted_unit = "people"  # "Dozens died in the attack"
+        elif num.only_vague or (
             unit is None and fig.counted is None and spelled_value is None and not num.digits
         ):
             return "vague word without people"
@@ -1684,6 +1694,12 @@ class _Scanner:
             return "page chrome"
         return ""
 
+    def casualties(self, num: _Num) -> bool:
+        """ "Dozens died", "hundreds were injured": a number standing alone as who died or was
+        hurt counts people."""
+        tok = self.doc[num.last]
+        return tok.dep_ in ("nsubj", "nsubjpass") and tok.head.lemma_.lower() in _CASUALTY_VERBS
+
     def age_after_name(self, num: _Num) -> bool:
         """ "Mr. Lee (33)", "Koo (25)": a bracketed number right after a name is an age."""
         doc, i, j = self.doc, num.first, num.last
@@ -1727,6 +1743,9 @@ class _Scanner:
         if fig.counted is None:
             return False
         noun = doc[fig.counted[1]]
+        named = doc[noun.i + 1 : noun.i + 3]
+        if len(named) == 2 and named[0].text == "," and named[1].ent_type_ == "PERSON":
+            return True  # "One senator, Eduardo Bhatia, said": the one is named
         individual = noun.lemma_.lower() in self.v.people_nouns | {"member"} - {"person"}
         return noun.tag_ == "NN" and individual  # "one person was killed" is a toll
 
@@ -1927,6 +1946,8 @@ _INCREMENT_WORDS = frozenset({"more", "additional", "extra", "further", "fewer"}
 _STATE_GLUE = frozenset({"still", "not", "yet", "now", "confirmed", "or", "and", "accounted"})
 #: Verbs after which a sum is a lower bound ("donations have passed $3.4 million").
 _PASSING_VERBS = frozenset({"pass", "surpass", "exceed", "top", "cross", "break"})
+#: passing verbs that say "more than" of any count, not only of a running sum
+_EXCEEDING_VERBS = frozenset({"surpass", "exceed"})
 #: after "one of": a pick from a group, not a count ("one of the most", "one of its few allies")
 _FEW = frozenset({"most", "few", "many", "several"})
 #: family nouns: "her two children" is biography
@@ -1934,6 +1955,8 @@ _KIN = frozenset(
     {"child", "son", "daughter", "brother", "sister", "kid", "grandchild", "parent", "sibling"}
 )
 #: nouns that make a figure a threshold: "the $100,000 level", "the 1,000 mark"
+_CASUALTY_VERBS = frozenset({"die", "kill", "injure", "wound", "perish", "hurt", "drown"})
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
 _MARKS = frozenset({"level", "mark", "barrier", "threshold", "milestone", "line"})
 
 

@@ -350,6 +350,18 @@ def _units_ago(m: re.Match[str], ctx: _Ctx) -> Value | None:
     return _year(ctx.need(_YEAR).year + sign * years)
 
 
+@_rule(rf"(?P<n>{_NUM}) years?[- ]and[- ]a[- ]half (?P<dir>ago|from now)")
+def _and_a_half_ago(m: re.Match[str], ctx: _Ctx) -> Value | None:
+    """ "a year-and-a-half ago": eighteen months back, a month."""
+    count = _number(m["n"])
+    if count is None or count > 500:
+        return None
+    months = 12 * count + 6
+    sign = -1 if m["dir"] == "ago" else 1
+    anchor = ctx.need(_MONTH)
+    return _month(anchor.year, anchor.month + sign * months)
+
+
 @_rule(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})")
 def _iso_day(m: re.Match[str], ctx: _Ctx) -> Value | None:
     found = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
@@ -545,7 +557,8 @@ def _quarter_short(m: re.Match[str], ctx: _Ctx) -> Value | None:
     return _months_range(_part_year(m, ctx, first), first, 3), "range"
 
 
-@_rule(rf"(?:the )?(?P<h>first|second|1st|2nd|latter) half{_OF_YEAR}")
+#: the half must name its year: "the second half" alone is as often a game's as a year's
+@_rule(rf"(?:the )?(?P<h>first|second|1st|2nd|latter) half{_OF_YEAR[:-1]}")
 def _half(m: re.Match[str], ctx: _Ctx) -> Value | None:
     first = 1 if m["h"] in ("first", "1st") else 7
     return _months_range(_part_year(m, ctx, first), first, 6), "range"
@@ -833,6 +846,7 @@ _FINDER = re.compile(
             rf"(?i:(?:(?:earlier|later|early|late)\s+)?(?:the\s+)?(?:{_REL})\s+"
             rf"(?:week|weekend|month|year|quarter|decade|century|{_SEASON}))",
             rf"(?i:{_NUM_F}\s+(?:day|week|month|year|decade)s?\s+ago)",
+            rf"(?i:{_NUM_F}\s+years?[-\s]and[-\s]a[-\s]half\s+ago)",
             r"(?i:the\s+weekend)",
             r"(?i:(?:the\s+)?(?:(?:early|mid|late)[-\s]+)?(?:1[6-9]\d0|20\d0)'?s)(?!\w)",
             r"(?i:the\s+'\d0s)",
@@ -1055,21 +1069,28 @@ def _tense(page: _Page, start: int, end: int) -> Tense | None:
     verb = path[-1]
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {c.lower_ for c in auxes}
-    simple_past = verb.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxes)
+    simple_past = _simple_past(verb)
     if words & _FUTURE_AUX or _future_in_past(verb):
         return "future"
     if _word_before(page.text, start)[0] in _END_POINTS:
         return "past" if simple_past else "future"
     if words & _MODAL_AUX:
         return None
-    planned = any(t.lemma_ in _FUTURE_HEADS for t in path) or (
-        "to" in words and verb.head.lemma_ in _FUTURE_HEADS
-    )
+    planned = any(t.lemma_ in _FUTURE_HEADS for t in path)
+    if "to" in words and verb.head.lemma_ in _FUTURE_HEADS:  # "was told to report on Monday"
+        planned, simple_past = True, simple_past or _simple_past(verb.head)
     if planned:
         return None if simple_past else "future"
     if simple_past or (verb.tag_ == "VBN" and any(c.lemma_ == "have" for c in auxes)):
         return "past"
     return None
+
+
+def _simple_past(verb: Token) -> bool:
+    """ "closed", "was closed": told as done, not as still to come."""
+    return verb.tag_ == "VBD" or any(
+        c.tag_ == "VBD" for c in verb.children if c.dep_ in ("aux", "auxpass")
+    )
 
 
 #: Month and weekday words written in lower case are words ("may", "march", "sun"), not dates.
@@ -1078,10 +1099,17 @@ _LOWER_NAME = re.compile(rf"\b(?:{_alt(list(MONTHS) + list(WEEKDAYS))})\b")
 _POSSESSIVES: frozenset[str] = frozenset(_V["possessives"])
 
 
+_TITLE_CASE = re.compile(r"The (?:[A-Z][a-z]+ ?)+")
+_MID_SENTENCE = re.compile(r"[a-z,] ")
+
+
 def _suspicious(text: str, start: int, end: int) -> bool:
     """A span that only looks like a date: a lower-case month word, or a decade of someone's age."""
     if _LOWER_NAME.search(text, start, end):
         return True
+    mid_sentence = _MID_SENTENCE.fullmatch(text[max(0, start - 2) : start]) is not None
+    if mid_sentence and _TITLE_CASE.fullmatch(text, start, end):
+        return True  # "his 1949 debut The Last Days of Dolwyn": a title, mid-sentence
     word, _ = _word_before(text, start)
     decade = _DECADE_WORD.search(text, start, end) is not None
     return (word in _POSSESSIVES and decade) or _age_group(text, start, end)
@@ -1167,7 +1195,35 @@ def _borrow_days(page: _Page, found: list[TimeExpr]) -> list[TimeExpr]:
             if _DAY_GAP.fullmatch(page.text, left.end, right.start):
                 out[i] = dataclasses.replace(expr, date=f"{other.date[:10]}T{expr.date[11:]}")
                 break
+        else:
+            day = _event_day(page, out, expr)
+            if day is not None:
+                out[i] = dataclasses.replace(expr, date=f"{day}T{expr.date[11:]}")
     return out
+
+
+_EVENT_REACH = 1500  # characters back to the day a clock time is on: a few paragraphs
+
+
+def _event_day(page: _Page, found: list[TimeExpr], expr: TimeExpr) -> str | None:
+    """The day of a clock time with no day beside it: the day its sentence names ("on Friday,
+    August 30 at the facility at 2:21 p.m."), else the last day the text named before it ("on
+    Saturday … the attacks occurred at 4:00 A.M."), as a reader places it, never a day after
+    the anchor; ``None`` keeps the anchor's."""
+    limit = expr.date[:10] if expr.date else ""
+    days = [t for t in found if t.granularity == "day" and t.date and t.date <= limit]
+    if not days:
+        return None
+    if page.parsed:
+        sent = page.doc.char_span(expr.start, expr.end, alignment_mode="expand")
+        if sent is not None:
+            lo, hi = sent.sent.start_char, sent.sent.end_char
+            inside = [t for t in days if lo <= t.start and t.end <= hi]
+            if inside:
+                near = min(inside, key=lambda t: abs(t.start - expr.start))
+                return near.date
+    before = [t for t in days if t.end <= expr.start and expr.start - t.end <= _EVENT_REACH]
+    return before[-1].date if before else None
 
 
 def find_times(doc: Doc, anchor: str | None) -> list[TimeExpr]:
@@ -1180,13 +1236,42 @@ def find_times(doc: Doc, anchor: str | None) -> list[TimeExpr]:
     found: list[TimeExpr] = []
     for group in _clusters(_candidates(page)):
         found.extend(_pick(page, group))
-    return _anaphora(page, _borrow_days(page, _join_ranges(page, found)))
+    return _anaphora(page, _borrow_days(page, _join_years(page, _join_ranges(page, found))))
+
+
+_OWN_YEAR = re.compile(r"(?i)(?:last|next|this)\s+year")
+_YEAR_GAP = re.compile(r"\s+")
+
+
+def _join_years(page: _Page, found: list[TimeExpr]) -> list[TimeExpr]:
+    """ "August 8 last year", "last year August 8": one day, in the year the words name, where
+    the finder saw a day of this year and a year."""
+    out: list[TimeExpr] = []
+    for expr in found:
+        last = out[-1] if out else None
+        if last is not None and _YEAR_GAP.fullmatch(page.text, last.end, expr.start):
+            pair = (last, expr) if _OWN_YEAR.fullmatch(last.text) else (expr, last)
+            year, day = pair
+            if (
+                _OWN_YEAR.fullmatch(year.text)
+                and year.date
+                and day.date
+                and day.granularity in ("day", "month")
+                and not _BARE_YEAR.search(day.text)
+                and not page.text.startswith(("'s", "’s"), year.end)  # "last year's winner"
+            ):
+                date = year.date[:4] + day.date[4:]
+                out[-1] = TimeExpr(page.text[last.start : expr.end], last.start, expr.end, date,
+                                   day.granularity)  # fmt: skip
+                continue
+        out.append(expr)
+    return out
 
 
 #: "the same year", "that day", "the evening before": a period named by pointing back at the
 #: date the text gave last, which is what a reader resolves it against.
 _ANAPHORA = re.compile(
-    r"(?i)\b(?:(?:the\s+same|that)\s+(?P<unit>day|date|month|year)"
+    r"(?i)\b(?:(?:the\s+same|that(?:\s+same)?)\s+(?P<unit>day|date|month|year)"
     r"|the\s+(?:day|evening|night)\s+before(?=\s*[,.;:)]|\s*$)"  # not "the day before he left"
     r"|the\s+previous\s+(?:day|evening|night)"
     r"|the\s+(?P<next>next|following)\s+(?:day|morning|evening))\b"
