@@ -1261,8 +1261,8 @@ def _join_years(page: _Page, found: list[TimeExpr]) -> list[TimeExpr]:
                 and not page.text.startswith(("'s", "’s"), year.end)  # "last year's winner"
             ):
                 date = year.date[:4] + day.date[4:]
-                out[-1] = TimeExpr(page.text[last.start : expr.end], last.start, expr.end, date,
-                                   day.granularity)  # fmt: skip
+                whole = page.text[last.start : expr.end]
+                out[-1] = TimeExpr(whole, last.start, expr.end, date, day.granularity)
                 continue
         out.append(expr)
     return out
