@@ -342,6 +342,26 @@ SPEAKER_CASES = [
         "According to",
         ("document", "Deutsche Welle"),
     ),
+    # a sentence opening on someone's report, with no speech verb, is the report's claim
+    (
+        "In a situational report of the Kaldmoor Water Board, the flood damaged 143 homes.",
+        [("Kaldmoor Water Board", "organization")],
+        "In",
+        ("organization", "Kaldmoor Water Board"),
+    ),
+    (
+        "In the Kaldmoor Water Board's latest report, 143 homes were damaged.",
+        [("Kaldmoor Water Board", "organization")],
+        "In",
+        ("document", "Kaldmoor Water Board"),
+    ),
+    # a team the text never names is nobody in particular
+    (
+        "According to the research team, half of all households lack clean water.",
+        [],
+        "According to",
+        ("unnamed", None),
+    ),
     # "he" goes back to who spoke, not to who was spoken of
     (
         "Mayor Jonas Welk said that if Tomas Brand resigns, the town will struggle.\n"

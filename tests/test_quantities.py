@@ -634,6 +634,11 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
             {"text": "one million US dollar", "value": 1_000_000, "unit": "USD"},
         ],
     ),
+    # a count the model tagged as part of a date is still a count when it counts something
+    (
+        "According to the report dated March 16, the virus claimed 6606 lives.",
+        [people("6606 lives", "lives", value=6606)],
+    ),
     # a doubled space in the copy does not split a figure from its scale
     (
         "Officials said 5.7  million barrels were lost.",

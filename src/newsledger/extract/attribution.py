@@ -502,6 +502,7 @@ class _Extractor:
     def _sentence(self, sent: Any) -> None:
         if sent.start_char == 0 or self.text[sent.start_char - 1] == "\n":
             self._speaker_label(sent)
+        self._document_frame(sent)
         for tok in sent:
             if self.quotes.in_direct(tok.idx):
                 continue
@@ -540,6 +541,27 @@ class _Extractor:
         draft = _Draft((colon.idx, colon.idx + 1), colon, source, "reported", [(start, end)])
         draft.snap = False
         self.drafts[colon.i] = draft
+
+    def _document_frame(self, sent: Any) -> None:
+        """ "In a situational report of NDRRMC, the tremor damaged 143 buildings": a sentence
+        that opens on the document it comes from, and has no speech verb of its own, is that
+        document's claim, as "according to" would make it."""
+        first = sent[0]
+        if first.lower_ != "in" or first.dep_ != "prep" or self._is_cue(first.head):
+            return
+        pobj = next((c for c in first.children if c.dep_ == "pobj"), None)
+        if pobj is None or pobj.lemma_.lower() not in self.lex.kind_heads["document"]:
+            return
+        end = _subtree(first)[1]
+        comma = self._token_at_or_after(end)
+        if comma is None or comma.text != "," or comma.i >= sent.end - 2:
+            return
+        source = self._source(pobj)
+        if source is None or source.canonical is None:
+            return  # "In a statement, prices rose": whose statement, the text does not say
+        draft = _Draft(_tokens_range((first,)), first, source, "reported", phrase=(first.idx, end))
+        draft.fragments.append((comma.idx + 1, sent.end_char))
+        self.drafts[first.i] = draft
 
     def _credit_line(self, colon: Token) -> None:
         """ "Sources: Reuters, citing Lee Seong-kweun": the outlet, and whom it cites, credited
@@ -1084,10 +1106,10 @@ class _Extractor:
         if tok.lemma_.lower() not in self.lex.kind_heads["document"]:
             return tok
         for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in {"from", "by"}:
+            if c.dep_ == "prep" and c.lower_ in {"from", "by", "of"}:
                 pobj = [g for g in c.children if g.dep_ == "pobj" and g.ent_type_ != "DATE"]
-                if pobj:  # "a study from March" is dated, not written by March
-                    return pobj[0]
+                if pobj and (c.lower_ != "of" or pobj[0].pos_ == "PROPN"):
+                    return pobj[0]  # "a study from March" is dated; "a report of NDRRMC" is its
         if tok.dep_ == "dobj":  # "X issued a statement saying…": the issuer speaks
             for c in tok.head.children:
                 if c.dep_ in _SUBJECTS and c.pos_ in {"PROPN", "NOUN", "PRON"}:
@@ -1159,8 +1181,10 @@ class _Extractor:
         for kind in ("document", "government", "media", "organization", "unnamed"):
             heads = lex.kind_heads[kind]
             if head in heads or tok.lower_ in heads:
-                if kind == "document" and _definite(tok):
-                    return kind, self._author_of(tok)
+                if kind == "document" and (_definite(tok) or _possessed(tok)):
+                    return kind, self._author_of(tok)  # "the report", "the WHO's report"
+                if kind == "organization" and not _named(tok):
+                    return "unnamed", None  # "the research team": which team, the text never says
                 a_body = kind in {"government", "media", "organization"}
                 return kind, _strip_det(text) if a_body else None
         if tok.pos_ == "PROPN":
@@ -2029,6 +2053,11 @@ def _dates_only(prep: Token) -> bool:
     """Whether a preposition's objects are all dates or times ("on Sunday", "in March")."""
     objects = [c for c in prep.children if c.dep_ == "pobj"]
     return bool(objects) and all(o.ent_type_ in {"DATE", "TIME"} for o in objects)
+
+
+def _possessed(tok: Token) -> bool:
+    """ "the WHO's report", "its report": someone's, by a possessive."""
+    return any(c.dep_ == "poss" for c in tok.children)
 
 
 def _owned(tok: Token) -> bool:

@@ -1649,7 +1649,8 @@ class _Scanner:
         if self.arithmetic(num):
             return "arithmetic or a name"  # "2+2 talks", "P5+1"
         timed = any(t.ent_type_ in ("DATE", "TIME") for t in tokens)
-        if unit is None and timed and not self.count_before_time_word(num):
+        counts = fig.counted is not None and not num.year_like  # "claimed 6606 lives"
+        if unit is None and timed and not counts and not self.count_before_time_word(num):
             return "date or time"
         if unit is not None and unit.kind == "duration" and spelled_value == 1:
             return "one day"  # "one day", "a year": idioms more often than durations
