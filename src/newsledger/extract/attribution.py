@@ -1183,7 +1183,7 @@ class _Extractor:
             if head in heads or tok.lower_ in heads:
                 if kind == "document" and (_definite(tok) or _possessed(tok)):
                     return kind, self._author_of(tok)  # "the report", "the WHO's report"
-                if kind == "organization" and not _named(tok):
+                if head in _LOOSE_GROUPS and not _named(tok):
                     return "unnamed", None  # "the research team": which team, the text never says
                 a_body = kind in {"government", "media", "organization"}
                 return kind, _strip_det(text) if a_body else None
@@ -2053,6 +2053,11 @@ def _dates_only(prep: Token) -> bool:
     """Whether a preposition's objects are all dates or times ("on Sunday", "in March")."""
     objects = [c for c in prep.children if c.dep_ == "pobj"]
     return bool(objects) and all(o.ent_type_ in {"DATE", "TIME"} for o in objects)
+
+
+#: organisation words that name a band of people, not an institution one can name by its words
+#: ("the water board" is one body; "the research team" is whoever did the study)
+_LOOSE_GROUPS = frozenset({"team", "group"})
 
 
 def _possessed(tok: Token) -> bool:
