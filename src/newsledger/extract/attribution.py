@@ -1109,7 +1109,7 @@ class _Extractor:
             if c.dep_ == "prep" and c.lower_ in {"from", "by", "of"}:
                 pobj = [g for g in c.children if g.dep_ == "pobj" and g.ent_type_ != "DATE"]
                 if pobj and (c.lower_ != "of" or pobj[0].pos_ == "PROPN"):
-                    return pobj[0]  # "a study from March" is dated; "a report of NDRRMC" is its
+                    return pobj[0]  # not "a study from March"; "a report of NDRRMC" is NDRRMC's
         if tok.dep_ == "dobj":  # "X issued a statement saying…": the issuer speaks
             for c in tok.head.children:
                 if c.dep_ in _SUBJECTS and c.pos_ in {"PROPN", "NOUN", "PRON"}:

@@ -529,7 +529,8 @@ def _season(m: re.Match[str], ctx: _Ctx) -> Value | None:
     return _season_value(chosen // 12, chosen % 12 + 1)
 
 
-_OF_YEAR = r"(?:,? (?:of )?(?:(?P<y>\d{4})|(?P<rel>this|last|next|the) (?:fiscal )?year))?"
+_OF_A_YEAR = r"(?:,? (?:of )?(?:(?P<y>\d{4})|(?P<rel>this|last|next|the) (?:fiscal )?year))"
+_OF_YEAR = _OF_A_YEAR + "?"
 
 
 def _part_year(m: re.Match[str], ctx: _Ctx, first: int) -> int:
@@ -558,7 +559,7 @@ def _quarter_short(m: re.Match[str], ctx: _Ctx) -> Value | None:
 
 
 #: the half must name its year: "the second half" alone is as often a game's as a year's
-@_rule(rf"(?:the )?(?P<h>first|second|1st|2nd|latter) half{_OF_YEAR[:-1]}")
+@_rule(rf"(?:the )?(?P<h>first|second|1st|2nd|latter) half{_OF_A_YEAR}")
 def _half(m: re.Match[str], ctx: _Ctx) -> Value | None:
     first = 1 if m["h"] in ("first", "1st") else 7
     return _months_range(_part_year(m, ctx, first), first, 6), "range"
@@ -1215,9 +1216,9 @@ def _event_day(page: _Page, found: list[TimeExpr], expr: TimeExpr) -> str | None
     if not days:
         return None
     if page.parsed:
-        sent = page.doc.char_span(expr.start, expr.end, alignment_mode="expand")
-        if sent is not None:
-            lo, hi = sent.sent.start_char, sent.sent.end_char
+        span = page.doc.char_span(expr.start, expr.end, alignment_mode="expand")
+        if span is not None:
+            lo, hi = span.sent.start_char, span.sent.end_char
             inside = [t for t in days if lo <= t.start and t.end <= hi]
             if inside:
                 near = min(inside, key=lambda t: abs(t.start - expr.start))
