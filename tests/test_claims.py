@@ -140,3 +140,22 @@ def test_store_keeps_the_extraction_with_its_document(tmp_path: Path) -> None:
     assert loaded.claims == found.claims
     assert loaded.entities == found.entities
     assert loaded.times == found.times
+
+
+def test_a_joint_source_of_two_bodies_is_listed_under_the_first() -> None:
+    body = (
+        "Researchers from the University of Washington and Stanford University reported that "
+        "deaths fell. According to the study, 16,000 deaths were attributable to power plants."
+    )
+    assert _sources(body) == [
+        ("organization", "University of Washington"),
+        ("document", "University of Washington"),
+    ]
+
+
+def test_a_role_word_after_the_name_resolves_the_role() -> None:
+    body = (
+        "The mass was led by Archbishop Jorge Eduardo Scheinig. Calling it a tragedy, the "
+        'archbishop said "We need to pray."'
+    )
+    assert ("person", "Jorge Eduardo Scheinig") in _sources(body)

@@ -163,3 +163,23 @@ def test_a_title_at_the_start_of_a_name_is_its_role() -> None:
     text = "According to Superintendent Graciano Mijares of the police, 14 civilians died."
     (person,) = [e for e in entities(text) if e.label == "person"]
     assert (person.text, person.canonical) == ("Graciano Mijares", "Graciano Mijares")
+
+
+def test_a_surname_the_model_left_untagged_is_still_the_person() -> None:
+    text = (
+        "Mufti Abdul Qawi was acquitted and Mohammed Waseem was convicted. Qawi left. "
+        "Waseem appeared in a news conference after his arrest."
+    )
+    waseem = [e for e in entities(text) if e.text == "Waseem"]
+    assert [(e.label, e.canonical) for e in waseem] == [("person", "Mohammed Waseem")]
+
+
+def test_a_name_in_apposition_with_a_title_is_a_person_and_a_company_is_not() -> None:
+    text = (
+        "HDT Védelmi Ipari Kft. bought the firm. Magyar Nemzet interviewed Gáspár Maróth, the "
+        "Hungarian Government commissioner responsible for defence, in which the deal was "
+        "announced."
+    )
+    found = by_text(text)
+    assert found["Gáspár Maróth"].label == "person"
+    assert all(e.label != "person" for e in found.values() if "Kft" in e.text)

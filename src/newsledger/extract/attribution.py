@@ -89,6 +89,7 @@ _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _THING_PRONOUNS = {"it"}
 _GROUP_PRONOUNS = {"they", "we", "i", "you"}
 _RELATIVES = {"who", "which", "that", "whom"}
+_BODY_LABELS = frozenset({"organization", "government", "military", "media"})
 #: the kinds of source that carry a name of their own (the others are people or nobody)
 _NAMED_KINDS: tuple[SourceKind, ...] = ("media", "government", "organization")
 #: what completes "called X …": "called it "unexpected"", "called them liars"
@@ -1416,12 +1417,24 @@ class _Extractor:
                 continue
             if src.kind in {"organization", "government", "media"} and src.canonical:
                 return src.kind, src.canonical
-        for e in reversed(self.entities.before(tok.idx)):
-            if e.start < floor:
+        before = self.entities.before(tok.idx)
+        for i in range(len(before) - 1, -1, -1):
+            if before[i].start < floor:
                 break
-            if e.label in {"organization", "government", "military", "media"}:
-                return self._entity_kind(e, tok)
+            if before[i].label in _BODY_LABELS:
+                # of a joint pair ("the University of Washington and Stanford University"), the
+                # first, as a joint source is listed under its first part
+                while (
+                    i > 0
+                    and before[i - 1].label in _BODY_LABELS
+                    and self._joined(before[i - 1], before[i])
+                ):
+                    i -= 1
+                return self._entity_kind(before[i], tok)
         return "unnamed", None
+
+    def _joined(self, first: Entity, second: Entity) -> bool:
+        return self.text[first.end : second.start] == " and "
 
     def _resolve_role(self, tok: Token) -> tuple[SourceKind, str | None] | None:
         """For "the spokesperson said": the latest person introduced with that role."""

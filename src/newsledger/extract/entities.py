@@ -90,6 +90,7 @@ class EntityFixes:
         fixed = [self._relabel(ent, doc, named) for ent in doc.ents]
         kept = [ent for ent in fixed if ent is not None]
         doc.ents = filter_spans([*people, *kept])
+        doc.ents = [*doc.ents, *_surnames_left_out(doc)]
         return doc
 
     def _relabel(self, ent: Span, doc: Doc, named: _People) -> Span | None:
@@ -107,22 +108,74 @@ class EntityFixes:
             and text.lower() in words["not_names"]
         ):
             return None
+        if ent.label_ == "PERSON" and ent[-1].lower_.rstrip(".") in _COMPANY_SUFFIXES:
+            return Span(doc, ent.start, ent.end, label="ORG")  # "HDT Védelmi Ipari Kft."
         if ent.label_ == "PERSON" and not _looks_like_name(ent):
             return _not_a_person(ent)
         if ent.label_ == "PERSON" and ent.end < len(doc) and doc[ent.end].lower_ in _PLACE_NOUNS:
             return Span(doc, ent.start, ent.end, label="GPE")  # "Maidan Wardak province"
         if ent.label_ in _MISTAKEN_FOR_NAMES and is_place(text) and not named.names(ent):
             return Span(doc, ent.start, ent.end, label="GPE")
-        if ent.label_ in {"ORG", "GPE"} and (named.names(ent) or _after_title(ent)):
+        if (ent.label_ in {"ORG", "GPE"} and (named.names(ent) or _after_title(ent))) or (
+            ent.label_ == "ORG" and _described_by_role(ent)
+        ):
             return Span(doc, ent.start, ent.end, label="PERSON")
         return ent
 
 
 _ARTICLES = frozenset({"a", "an", "this", "that", "these", "those"})
+#: the last word of a company's registered name, never of a person's
+_COMPANY_SUFFIXES = frozenset(
+    {"kft", "ltd", "inc", "gmbh", "llc", "plc", "corp", "ag", "bv", "nv", "sa", "spa", "oy", "ab"}
+)
 #: words after a name that make it a place's, whatever the model thought of the name
 _PLACE_NOUNS = frozenset(
     {"province", "provincial", "district", "prefecture", "governorate", "oblast", "county"}
 )
+
+
+def _described_by_role(ent: Span) -> bool:
+    """A name the model took for an organisation but in apposition with a role ("Gáspár
+    Maróth, the Hungarian Government commissioner") is a person's. Not for places: "the town
+    of Sallow Cross, the governor of Kaldmoor Province said" is a parse slip, not a title."""
+    roles = vocab()["personal_titles"]
+    doc = ent.doc
+    return any(
+        t.dep_ == "appos"
+        and ent.start <= t.head.i < ent.end
+        and t.pos_ == "NOUN"  # a role, not a name's own word ("Penn State")
+        and t.lower_ in roles
+        and not _verb_at(doc, t.right_edge.i + 1)  # "…, the governor of X said": a subject
+        for t in doc[ent.end : ent.end + 12]
+    )
+
+
+def _verb_at(doc: Doc, i: int) -> bool:
+    return i < len(doc) and doc[i].pos_ in {"VERB", "AUX"}
+
+
+def _surnames_left_out(doc: Doc) -> list[Span]:
+    """Later mentions of a person's surname that the model did not tag ("Waseem appeared…"
+    after "Mohammed Waseem"): a reader knows them as the same person. Only a title-case proper
+    noun standing alone, so "Waseem Akram" or a name inside another entity stays as it is."""
+    surnames = {
+        ent[-1].text
+        for ent in doc.ents
+        if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].is_title and _looks_like_name(ent)
+    }
+    return [
+        Span(doc, t.i, t.i + 1, label="PERSON")
+        for t in doc
+        if t.text in surnames
+        and t.ent_iob_ == "O"
+        and t.pos_ == "PROPN"
+        and not _proper_neighbour(doc, t.i - 1)
+        and not _proper_neighbour(doc, t.i + 1)
+    ]
+
+
+def _proper_neighbour(doc: Doc, i: int) -> bool:
+    return 0 <= i < len(doc) and doc[i].pos_ == "PROPN" and doc[i].is_title
 
 
 def _looks_like_name(ent: Span) -> bool:
@@ -183,7 +236,13 @@ class _People:
 
     @classmethod
     def of(cls, doc: Doc) -> _People:
-        people = [o for o in doc.ents if o.label_ == "PERSON" and _looks_like_name(o)]
+        people = [
+            o
+            for o in doc.ents
+            if (o.label_ == "PERSON" and _looks_like_name(o))
+            or (o.label_ in {"ORG", "GPE"} and _after_title(o))
+            or (o.label_ == "ORG" and _described_by_role(o))
+        ]
         return cls(
             Counter(o.text for o in people),
             frozenset((o.start, o.end) for o in people),

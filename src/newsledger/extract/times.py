@@ -16,16 +16,15 @@ Finding and resolving are two steps, because each fails differently on news:
 Conventions (the CLI contract's ``times`` objects):
 
 * A span never starts with a preposition or a hedge: "on Monday" gives the span "Monday",
-  "about two weeks ago" the span "two weeks ago". The exceptions are "since", "between" and
-  "from", which turn the expression into a range, so the span keeps the words its value depends
-  on ("since the 1950s" -> ``1950/2024-10-31``).
+  "about two weeks ago" the span "two weeks ago". The exceptions are "between" and "from",
+  which turn the expression into a range, so the span keeps the words its value depends on.
+  "Since" is trimmed like the rest: "since 1998" is the year 1998, "since Wednesday" that
+  Wednesday, when the thing began, as the gold of every split annotates it.
 * ``date`` is ISO at the granularity known: day ``2024-10-28``; ISO week as its Monday/Sunday
   range ``2024-10-28/2024-11-03`` (granularity week); month ``2024-10``; season as a month range
   ``2024-06/2024-08`` (northern meteorological seasons); year ``2024``; decade ``1950/1959``;
   time ``2024-10-28T20:00``; anything else that spans (ranges, quarters, halves, centuries,
-  weekends, "since ..." a month or more back, "the past two weeks") a ``start/end`` range
-  with granularity range. "Since" a day or a week ("since Wednesday") keeps that day or week:
-  when the thing began, as the expression alone reads.
+  weekends, "the past two weeks") a ``start/end`` range with granularity range.
 * Only expressions that denote a calendar point or interval are kept. Durations ("for three
   years", "24 hours"), ages ("48", "22-year-old") and pure vagueness ("now", "currently",
   "recently", "in the coming days") are dropped. An expression that would resolve with a day
@@ -639,7 +638,6 @@ def _range_end(value: str) -> str:
     return value.split("/")[-1]
 
 
-_SINCE = re.compile(r"since (?P<x>.+)")
 _BETWEEN = re.compile(r"(?:between|from) (?P<a>.+?) (?:and|to|until|till|through|-) (?P<b>.+)")
 _DASH = re.compile(r"(?P<a>.+?) ?(?:-|/| to | through | until | till ) ?(?P<b>.+)")
 
@@ -672,16 +670,6 @@ def _range(left: str, right: str, ctx: _Ctx) -> Value | None:
 
 
 def _ranges(text: str, ctx: _Ctx) -> Value | None:
-    since = _SINCE.fullmatch(text)
-    if since:
-        inner = _apply(since["x"], ctx)
-        end = ctx.anchor_text()
-        # "since" a date after the article's own runs backwards: left unresolved, not inverted
-        if inner is None or _range_start(inner[0])[: len(end)] > end:
-            return None
-        if inner[1] in ("day", "time", "week"):
-            return inner  # "since Wednesday", "since last week": when it began, as on its own
-        return f"{_range_start(inner[0])}/{end}", "range"
     for pattern in (_BETWEEN, _DASH):
         m = pattern.fullmatch(text)
         if m:
@@ -903,7 +891,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             break
         word = m.group(0).lower()
         rest = text[m.end() : end]
-        if word == "since" or (word in RANGE_OPENERS and _RANGE_SEPARATOR.search(rest)):
+        if word in RANGE_OPENERS and _RANGE_SEPARATOR.search(rest):
             break
         start = m.end()
     return start, end
@@ -921,7 +909,7 @@ _ZONE_AFTER = re.compile(rf"\s+(?:{_ZONES_UPPER}|local time)\b")
 
 
 def _extend(text: str, start: int, end: int) -> tuple[int, int]:
-    """Take in a "since", a "this/last/next" or a time zone that spaCy left out of the entity.
+    """Take in a "this/last/next" or a time zone that spaCy left out of the entity.
 
     "1700 UTC" is a clock time, but "1700" alone would read as a year.
     """
@@ -930,9 +918,6 @@ def _extend(text: str, start: int, end: int) -> tuple[int, int]:
         end = zone.end()
     word, begins = _word_before(text, start)
     if word in _EXTEND_LEFT and _UNIT_START.match(text, start, end):
-        start = begins
-        word, begins = _word_before(text, start)
-    if word == "since":
         start = begins
     return start, end
 
