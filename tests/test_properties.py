@@ -504,10 +504,10 @@ def test_resolve_gives_real_dates(text: str, anchor: dt.date | None, tense: str 
         _valid_value(*result)
 
 
-def test_since_a_year_after_the_anchor_is_not_an_inverted_range() -> None:
-    """Found by ``test_resolve_gives_real_dates``: a range that ended before it started."""
-    assert resolve("since 1999", dt.date(1998, 1, 1)) is None
-    assert resolve("since 1997", dt.date(1998, 1, 1)) == ("1997/1998-01-01", "range")
+def test_since_a_year_is_that_year_whatever_the_anchor() -> None:
+    """A "since" date is when a thing began, so no range can end before it starts."""
+    assert resolve("since 1999", dt.date(1998, 1, 1)) == ("1999", "year")
+    assert resolve("since 1997", dt.date(1998, 1, 1)) == ("1997", "year")
 
 
 # --- round trips ----------------------------------------------------------------------------------

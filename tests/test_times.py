@@ -334,7 +334,7 @@ def test_contract_example() -> None:
         ),
         (
             "Floods have hit the valley since the 1950s, and the 1980s were the worst decade.",
-            [("the 1950s", "1950/1959", "decade"), ("the 1980s", "1980/1989", "decade")],
+            [("since the 1950s", "1950/1959", "decade"), ("the 1980s", "1980/1989", "decade")],
         ),
         (
             "The inquiry opened on 6 August and reported in October 2024.",

@@ -17,9 +17,10 @@ Conventions (the CLI contract's ``times`` objects):
 
 * A span never starts with a preposition or a hedge: "on Monday" gives the span "Monday",
   "about two weeks ago" the span "two weeks ago". The exceptions are "between" and "from",
-  which turn the expression into a range, so the span keeps the words its value depends on.
-  "Since" is trimmed like the rest: "since 1998" is the year 1998, "since Wednesday" that
-  Wednesday, when the thing began, as the gold of every split annotates it.
+  which turn the expression into a range, so the span keeps the words its value depends on,
+  and "since", kept so that a figure "since Sunday" reads as of publication downstream; its
+  value is the date's own ("since 1998" is the year 1998, "since Wednesday" that Wednesday),
+  when the thing began, as the gold of every split annotates it.
 * ``date`` is ISO at the granularity known: day ``2024-10-28``; ISO week as its Monday/Sunday
   range ``2024-10-28/2024-11-03`` (granularity week); month ``2024-10``; season as a month range
   ``2024-06/2024-08`` (northern meteorological seasons); year ``2024``; decade ``1950/1959``;
@@ -638,6 +639,7 @@ def _range_end(value: str) -> str:
     return value.split("/")[-1]
 
 
+_SINCE = re.compile(r"since (?P<x>.+)")
 _BETWEEN = re.compile(r"(?:between|from) (?P<a>.+?) (?:and|to|until|till|through|-) (?P<b>.+)")
 _DASH = re.compile(r"(?P<a>.+?) ?(?:-|/| to | through | until | till ) ?(?P<b>.+)")
 
@@ -670,6 +672,9 @@ def _range(left: str, right: str, ctx: _Ctx) -> Value | None:
 
 
 def _ranges(text: str, ctx: _Ctx) -> Value | None:
+    since = _SINCE.fullmatch(text)
+    if since:
+        return _apply(since["x"], ctx)  # "since 1998": when it began, as the date alone reads
     for pattern in (_BETWEEN, _DASH):
         m = pattern.fullmatch(text)
         if m:
@@ -891,7 +896,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             break
         word = m.group(0).lower()
         rest = text[m.end() : end]
-        if word in RANGE_OPENERS and _RANGE_SEPARATOR.search(rest):
+        if word == "since" or (word in RANGE_OPENERS and _RANGE_SEPARATOR.search(rest)):
             break
         start = m.end()
     return start, end
@@ -909,7 +914,7 @@ _ZONE_AFTER = re.compile(rf"\s+(?:{_ZONES_UPPER}|local time)\b")
 
 
 def _extend(text: str, start: int, end: int) -> tuple[int, int]:
-    """Take in a "this/last/next" or a time zone that spaCy left out of the entity.
+    """Take in a "since", a "this/last/next" or a time zone that spaCy left out of the entity.
 
     "1700 UTC" is a clock time, but "1700" alone would read as a year.
     """
@@ -919,6 +924,9 @@ def _extend(text: str, start: int, end: int) -> tuple[int, int]:
     word, begins = _word_before(text, start)
     if word in _EXTEND_LEFT and _UNIT_START.match(text, start, end):
         start = begins
+        word, begins = _word_before(text, start)
+    if word == "since":
+        start = begins  # kept in the span: a figure "since Sunday" stands as of publication
     return start, end
 
 
