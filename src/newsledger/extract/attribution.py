@@ -1417,24 +1417,10 @@ class _Extractor:
                 continue
             if src.kind in {"organization", "government", "media"} and src.canonical:
                 return src.kind, src.canonical
-        before = self.entities.before(tok.idx)
-        for i in range(len(before) - 1, -1, -1):
-            if before[i].start < floor:
-                break
-            if before[i].label in _BODY_LABELS:
-                # of a joint pair ("the University of Washington and Stanford University"), the
-                # first, as a joint source is listed under its first part
-                while (
-                    i > 0
-                    and before[i - 1].label in _BODY_LABELS
-                    and self._joined(before[i - 1], before[i])
-                ):
-                    i -= 1
-                return self._entity_kind(before[i], tok)
+        bodies = [e for e in self.entities.before(tok.idx) if e.label in _BODY_LABELS]
+        if bodies and bodies[-1].start >= floor:
+            return self._entity_kind(first_of_joint(bodies, len(bodies) - 1, self.text), tok)
         return "unnamed", None
-
-    def _joined(self, first: Entity, second: Entity) -> bool:
-        return self.text[first.end : second.start] == " and "
 
     def _resolve_role(self, tok: Token) -> tuple[SourceKind, str | None] | None:
         """For "the spokesperson said": the latest person introduced with that role."""
@@ -1929,6 +1915,15 @@ def _states_whose(tok: Token) -> bool:
     return tok.dep_ in {"amod", "compound", "poss", "nmod"} and (
         tok.pos_ == "PROPN" or tok.ent_type_ in {"NORP", "GPE", "ORG"}
     )
+
+
+def first_of_joint(bodies: Sequence[Entity], i: int, text: str, offset: int = 0) -> Entity:
+    """``bodies[i]``, or the first of the joint pair it ends ("the University of Washington and
+    Stanford University"): a joint source is listed under its first part. ``text`` holds the
+    entities, starting at document offset ``offset``."""
+    while i > 0 and text[bodies[i - 1].end - offset : bodies[i].start - offset] == " and ":
+        i -= 1
+    return bodies[i]
 
 
 def _antecedent(tok: Token) -> Token | None:

@@ -23,6 +23,7 @@ from newsledger.errors import InputError
 from newsledger.extract import aliases
 from newsledger.extract.attribution import (
     find_attributions,
+    first_of_joint,
     in_contrast,
     own_certainty,
     strip_titles,
@@ -270,26 +271,11 @@ def _named_inside(source: Source, entities: Sequence[Entity]) -> Source:
         and not _located_in(source, e)
     ]
     people = [e for e in inside if e.label == "person"]
-    named = _the_one_described(source, people) if people else _the_body_named(source, inside)
+    body = first_of_joint(inside, len(inside) - 1, source.text, source.start) if inside else None
+    named = _the_one_described(source, people) if people else body
     if named is None:
         return source
     return dataclasses.replace(source, canonical=named.canonical, kind=_SOURCE_KINDS[named.label])
-
-
-def _the_body_named(source: Source, bodies: Sequence[Entity]) -> Entity | None:
-    """Of the bodies a source phrase names, the last ("a spokesman for the ministry's press
-    office"), but the first of a joint pair ("researchers from the University of Washington
-    and Stanford University"), as a joint source is listed under its first part."""
-    if not bodies:
-        return None
-    last = len(bodies) - 1
-    while (
-        last > 0
-        and source.text[bodies[last - 1].end - source.start : bodies[last].start - source.start]
-        == " and "
-    ):
-        last -= 1
-    return bodies[last]
 
 
 def _the_one_described(source: Source, people: Sequence[Entity]) -> Entity:

@@ -116,9 +116,7 @@ class EntityFixes:
             return Span(doc, ent.start, ent.end, label="GPE")  # "Maidan Wardak province"
         if ent.label_ in _MISTAKEN_FOR_NAMES and is_place(text) and not named.names(ent):
             return Span(doc, ent.start, ent.end, label="GPE")
-        if (ent.label_ in {"ORG", "GPE"} and (named.names(ent) or _after_title(ent))) or (
-            ent.label_ == "ORG" and _described_by_role(ent)
-        ):
+        if (ent.label_ in {"ORG", "GPE"} and named.names(ent)) or _titled(ent):
             return Span(doc, ent.start, ent.end, label="PERSON")
         return ent
 
@@ -132,6 +130,13 @@ _COMPANY_SUFFIXES = frozenset(
 _PLACE_NOUNS = frozenset(
     {"province", "provincial", "district", "prefecture", "governorate", "oblast", "county"}
 )
+
+
+def _titled(ent: Span) -> bool:
+    """An organisation or place mention that a title marks as a person's name."""
+    return (ent.label_ in {"ORG", "GPE"} and _after_title(ent)) or (
+        ent.label_ == "ORG" and _described_by_role(ent)
+    )
 
 
 def _described_by_role(ent: Span) -> bool:
@@ -237,11 +242,7 @@ class _People:
     @classmethod
     def of(cls, doc: Doc) -> _People:
         people = [
-            o
-            for o in doc.ents
-            if (o.label_ == "PERSON" and _looks_like_name(o))
-            or (o.label_ in {"ORG", "GPE"} and _after_title(o))
-            or (o.label_ == "ORG" and _described_by_role(o))
+            o for o in doc.ents if (o.label_ == "PERSON" and _looks_like_name(o)) or _titled(o)
         ]
         return cls(
             Counter(o.text for o in people),
