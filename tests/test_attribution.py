@@ -1267,3 +1267,61 @@ def test_per_a_document_opening_the_sentence_is_an_attribution() -> None:
 def test_a_later_mention_is_who_the_text_named_before(text: str, cue: str, canonical: str) -> None:
     found = by_cue(claims(text), cue)
     assert found.source is not None and found.source.canonical == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "medium", "canonical"),
+    [
+        ("In a statement issued on Monday, the Royal Canadian Mounted Police said three people "
+         "died.", "a statement", "Royal Canadian Mounted Police"),
+        ("Ford said in a financial filing to the regulator that 40 cars failed the test.",
+         "a financial filing", "Ford"),
+        ("The task force released a statement saying 17 rockets struck the base.",
+         "a statement", None),
+    ],
+)  # fmt: skip
+def test_the_document_a_source_spoke_in_is_its_medium(
+    text: str, medium: str, canonical: str | None
+) -> None:
+    found = next(c for c in extract_claims(text) if c.medium is not None)
+    assert found.medium is not None
+    assert (found.medium.text, found.medium.kind, found.medium.canonical) == (
+        medium,
+        "document",
+        canonical,
+    )
+    assert text[found.medium.start : found.medium.end] == medium
+
+
+def test_the_document_that_speaks_is_no_medium_of_itself() -> None:
+    found = only(claims("The statement said four people died."))
+    assert found.medium is None
+
+
+def test_a_joint_subject_with_descriptions_is_its_first_part() -> None:
+    text = (
+        "On Thursday, UK-based retailer Tesco and Denmark-based retailer Salling Group announced "
+        "the sale of 301 stores."
+    )
+    found = by_cue(claims(text), "announced")
+    assert found.source is not None and found.source.canonical == "Tesco"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police said they questioned the car's owner.",  # an interrogation, not speech
+        "The parcel weighs 300 pounds.",  # weighing, not weighing in
+        "The flooding put 11 million people at risk.",  # putting at no figure
+    ],
+)
+def test_acts_are_no_cues(text: str) -> None:
+    cues = ("questioned", "weighs", "put")
+    assert all(c.cue is None or c.cue.text not in cues for c in claims(text))
+
+
+def test_putting_or_placing_a_count_at_a_figure_claims_the_figure() -> None:
+    placed = by_cue(extract_claims("Reuters placed the death toll at 40 on Monday."), "placed")
+    assert placed.certainty == "estimated" and placed.content.text == "the death toll at 40"
+    put = by_cue(extract_claims("Reuters put the death toll at 40 on Monday."), "put")
+    assert [q.value for q in put.quantities] == [40]

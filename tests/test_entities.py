@@ -183,3 +183,13 @@ def test_a_name_in_apposition_with_a_title_is_a_person_and_a_company_is_not() ->
     found = by_text(text)
     assert found["Gáspár Maróth"].label == "person"
     assert all(e.label != "person" for e in found.values() if "Kft" in e.text)
+
+
+def test_a_shared_surname_is_the_person_introduced_first() -> None:
+    """The CIA officer's obituary names his wife later: a bare "Mendez" stays him."""
+    text = (
+        "Tony Mendez, a CIA officer, died on Saturday. Mendez once told the Post he was proud. "
+        "He is survived by his wife, Jonna Mendez."
+    )
+    mentions = [e for e in entities(text) if e.text == "Mendez"]
+    assert mentions and {e.canonical for e in mentions} == {"Tony Mendez"}

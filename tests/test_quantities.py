@@ -898,3 +898,45 @@ def test_ratios_in_words_are_figures(text: str, reading: dict[str, Any]) -> None
 @pytest.mark.parametrize("text", ["He doubled down on the claim.", "The gym doubled as a shelter."])
 def test_idioms_of_doubling_are_no_figures(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        # the scale word of the second number is the first one's too
+        ("An estimated two to three hundred vehicles burned.", {"low": 200, "high": 300}),
+        ("The fine was five to six million US dollars.",
+         {"low": 5_000_000, "high": 6_000_000, "unit": "USD"}),
+        # pounds by the million are money, a single pound a weight
+        ("The branch had a 24 million pounds operating loss.",
+         {"value": 24_000_000, "unit": "GBP"}),
+        ("The parcel weighs 300 pounds.", {"value": 300, "unit": "lb"}),
+        ("It cost one billion złotys.", {"value": 1_000_000_000, "unit": "PLN"}),
+        # a rate per a group of people is one figure
+        ("The rate was seven per 100,000 people.", {"value": 7, "per": "100000 people"}),
+        # size bounds
+        ("The wave was as large as 8 meters.", {"high": 8, "unit": "m"}),
+        ("Prices were as low as 3 dollars.", {"low": 3, "unit": "USD"}),
+    ],
+)  # fmt: skip
+def test_scales_currencies_rates_and_size_bounds(text: str, reading: dict[str, Any]) -> None:
+    (figure,) = found(text)
+    assert {k: figure.get(k) for k in reading} == reading
+
+
+def test_the_particle_of_a_phrasal_verb_is_no_bound() -> None:
+    (figure,) = found("Salling also takes over about 7000 employees from Tesco.")
+    assert (figure["text"], figure["value"], figure.get("low")) == (
+        "about 7000 employees",
+        7000,
+        None,
+    )
+
+
+def test_a_number_of_legislators_is_a_vague_count_of_people() -> None:
+    (figure,) = found("A number of legislators were removed.")
+    assert (figure["text"], figure.get("vague"), figure["unit"]) == (
+        "A number of legislators",
+        True,
+        "people",
+    )

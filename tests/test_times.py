@@ -631,3 +631,25 @@ def test_a_date_after_its_is_a_date_and_a_decade_after_her_an_age() -> None:
 
 def test_a_numbered_flight_is_no_year() -> None:
     assert found("Air India Express flight 1344 was en route from Dubai.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a week ago is the day seven days back, two weeks ago that week
+        ("He was released a week ago.", [("a week ago", "2024-10-24", "day")]),
+        # a conjunct verb shares the plan of the verb it is joined to
+        ("The capsule is scheduled to remain at the station and return to Earth on Friday.",
+         [("Friday", "2024-11-01", "day")]),
+        # a weekday describing a noun, and a newspaper, name no day
+        ("The Sunday trade ban hurt sales.", []),
+        ("The law allows Sunday opening hours.", []),
+        ("The Thursday edition sold out.", [("Thursday", "2024-10-31", "day")]),
+        ("Both firms have operated for years, according to USA Today.", []),
+        ("Stores opened on Sunday morning.", [("Sunday morning", "2024-10-27", "day")]),
+    ],
+)  # fmt: skip
+def test_ago_plans_and_weekdays_that_are_no_days(
+    sentence: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert found(sentence) == expected

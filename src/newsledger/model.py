@@ -261,6 +261,10 @@ class Claim:
     quantities: tuple[Quantity, ...] = ()
     when: tuple[TimeExpr, ...] = ()
     where: tuple[Place, ...] = ()
+    #: The statement, filing or release the source spoke in, where the text names it ("In a
+    #: statement, the RCMP said…"): kind ``document``, under its author's name, so a reader can
+    #: find the document a figure came from and not only who signed it.
+    medium: Source | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -268,6 +272,7 @@ class Claim:
             "start": self.start,
             "end": self.end,
             "source": self.source.to_json() if self.source else None,
+            "medium": self.medium.to_json() if self.medium else None,
             "cue": self.cue.to_json() if self.cue else None,
             "content": self.content.to_json(),
             "certainty": self.certainty,

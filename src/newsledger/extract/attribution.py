@@ -440,6 +440,8 @@ class _Draft:
     #: The other speakers of a joint statement ("The United States and South Korea disclosed
     #: that…"): each states the content too, so each gets its own claim and counts as an origin
     joint: list[Source] = field(default_factory=list)
+    #: The document the source spoke in ("in a statement", "issued a statement saying")
+    medium: Source | None = None
 
 
 class _Extractor:
@@ -640,8 +642,11 @@ class _Extractor:
         if finite is not None:
             self._misparsed_cue(verb, cue, finite)
             return
-        if cue.only_preps and not _prep_objects(verb, cue.preps):
+        objects = _prep_objects(verb, cue.preps) if cue.only_preps else []
+        if cue.only_preps and not objects:
             return
+        if lemma in _PLACING and not any(t.like_num for obj in objects for t in obj.subtree):
+            return  # "put the toll at 40", not "put 11 million people at risk"
         if verb.dep_ in {"amod", "compound"} or (verb.dep_ == "acl" and verb.tag_ == "VBN"):
             return  # "an estimated 10,000", "a group called X", "known as"
         if _hypothetical(verb) or _no_one(verb) or _inference(verb):
@@ -676,6 +681,7 @@ class _Extractor:
                 return  # "did not confirm that figure", "did not say how many": nothing claimed
             certainty = certainty if certainty == "denied" else "speculative"
         draft = _Draft(_cue_range(verb, cue.preps), verb, source, certainty)
+        draft.medium = self._medium(verb, source)
         subject = self._subject(verb)
         if subject is not None:
             draft.subject_text = self.text[slice(*_subtree(subject))]
@@ -693,6 +699,27 @@ class _Extractor:
             colon = self._colon_block(verb)
             draft.fragments = [colon] if colon else []
         self.drafts[verb.i] = draft
+
+    def _medium(self, verb: Token, source: Source | None) -> Source | None:
+        """The document a source spoke in: "said in a statement", "In a filing, Ford said",
+        "issued a statement saying" (the cue hangs on the document). Its canonical is the
+        author named in it ("the company's filing"), else ``None`` for the source's to fill."""
+        documents = _MEDIUM_HEADS
+        found = None
+        if verb.dep_ == "acl" and verb.head.lemma_.lower() in documents:
+            found = verb.head
+        for prep in verb.children:
+            if found is None and prep.dep_ == "prep" and prep.lower_ in _MEDIUM_PREPS:
+                objects = [g for g in prep.children if g.dep_ == "pobj"]
+                found = next((g for g in objects if g.lemma_.lower() in documents), None)
+        if source is None or found is None:
+            return None
+        start, end = found.left_edge.idx, found.idx + len(found.text)
+        if start < source.end and source.start < end:
+            return None  # the document is the source itself: "the statement said"
+        owner = next((c for c in found.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+        author = self._author_of(found) if owner is not None else None
+        return Source(self.text[start:end], start, end, "document", author)
 
     def _speaker_before(self, verb: Token) -> Token | None:
         """In "CLAUSE, the mayor of the town said on Tuesday." the parser may hang the speaker on
@@ -790,6 +817,9 @@ class _Extractor:
             frags = _that_clause_on_object(verb)
         if not frags and cue.preps:
             frags = [_subtree(p) for p in _prep_objects(verb, cue.preps)]
+            put = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if frags and cue.only_preps and put is not None:  # "put the toll at 40": both
+                frags = [(min(put.left_edge.idx, *(a for a, _ in frags)), max(b for _, b in frags))]
         if not frags and (cue.takes_xcomp or _is_passive(verb)):
             frags = [_subtree(c) for c in verb.children if c.dep_ == "xcomp"]
         if not frags and cue.takes_object and _takes_this_object(verb, cue):
@@ -1142,6 +1172,9 @@ class _Extractor:
                 name = entity.canonical if entity else phrase[found.start() : found.end()]
                 return kind, name
         if entity is not None:
+            bodies = [e for e in self.entities.within(start, end) if e.label in _BODY_LABELS]
+            if entity in bodies:  # "Tesco and … Salling Group announced": the first part
+                entity = first_of_joint(bodies, bodies.index(entity), self.text)
             return self._entity_kind(entity, tok)
         return self._noun_kind(tok, self.text[start:end])
 
@@ -1653,7 +1686,10 @@ class _Extractor:
                     points += [source.start, source.end]
                 lo, hi = self._sentences_over(min(points), max(points))
                 certainty = self._certainty(draft, content.text)
-                claims.append(Claim(self.text[lo:hi], lo, hi, source, cue, content, certainty))
+                medium = draft.medium if source is draft.source else None
+                claims.append(
+                    Claim(self.text[lo:hi], lo, hi, source, cue, content, certainty, medium=medium)
+                )
         return claims
 
     def _clean_fragments(self, draft: _Draft) -> list[CharRange]:
@@ -1920,10 +1956,25 @@ def _states_whose(tok: Token) -> bool:
 def first_of_joint(bodies: Sequence[Entity], i: int, text: str, offset: int = 0) -> Entity:
     """``bodies[i]``, or the first of the joint pair it ends ("the University of Washington and
     Stanford University"): a joint source is listed under its first part. ``text`` holds the
-    entities, starting at document offset ``offset``."""
-    while i > 0 and text[bodies[i - 1].end - offset : bodies[i].start - offset] == " and ":
+    entities, starting at document offset ``offset``. A short description may stand before
+    the second part ("Tesco and Denmark-based retailer Salling Group")."""
+    while i > 0 and _JOINT.fullmatch(text, bodies[i - 1].end - offset, bodies[i].start - offset):
         i -= 1
     return bodies[i]
+
+
+#: cues that place a count at a figure, and only at one
+_PLACING = frozenset({"put", "place"})
+#: prepositions that put a cue in a document: "said in a statement", "wrote via Twitter"
+_MEDIUM_PREPS = frozenset({"in", "via", "through"})
+#: what a source writes or posts; not a briefing, an interview or data (said, not written, or
+#: no text of the source's own)
+_MEDIUM_HEADS = frozenset(
+    {"statement", "filing", "release", "report", "post", "message", "letter", "tweet",
+     "announcement", "communique", "communiqué", "email", "memo", "bulletin", "submission",
+     "decree", "order", "ruling", "opinion", "summary", "notice", "affidavit", "complaint"}
+)  # fmt: skip
+_JOINT = re.compile(r",?\s+and\s+(?:[\w-]+\s+){0,3}")
 
 
 def _antecedent(tok: Token) -> Token | None:

@@ -239,6 +239,16 @@ def _canonical_source(claim: Claim, entities: Sequence[Entity]) -> Claim:
     return dataclasses.replace(claim, source=dataclasses.replace(source, canonical=known))
 
 
+def _medium_author(claim: Claim) -> Claim:
+    """ "In a statement, the RCMP said": the statement is the RCMP's, under the name the source
+    has once resolved; a medium with no named source stays authorless."""
+    medium, source = claim.medium, claim.source
+    if medium is None or medium.canonical is not None or source is None:
+        return claim
+    authored = dataclasses.replace(medium, canonical=source.canonical)
+    return dataclasses.replace(claim, medium=authored)
+
+
 def _speaks_as_person(entity: Entity, source: Source) -> bool:
     """A person named in the source phrase, not as the owner of what speaks ("Yoon's office",
     "the office of Prime Minister Lydia Casterman")."""
@@ -333,7 +343,7 @@ def _extract_doc(document: Document, doc: Doc) -> Extraction:
     # durations and ages are measures of time, not figures anyone is quoted for
     quantities = [q for q in find_quantities(doc) if not measures_time(q)]
     claims = [
-        _canonical_source(c, entities)
+        _medium_author(_canonical_source(c, entities))
         for c in find_attributions(doc, entities)
         if _says_something(c)
     ]

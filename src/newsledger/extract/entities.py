@@ -352,30 +352,43 @@ def _title_before(ent: Span) -> tuple[str | None, str | None]:
 
 
 def _canonical_people(mentions: list[_Mention]) -> None:
-    """Each person mention takes the longest name in the document that ends like it."""
+    """Each person mention takes the fullest name in the document that ends like it. Where two
+    people share a surname ("Elijah Cummings" and his mother "Ruth Elma Cummings"), a bare
+    "Cummings" is the one introduced first among those named before it: the article's subject,
+    not the relative met in passing."""
     for mention in mentions:
         mention.canonical = _clean_name(mention.span.text)
-    full = [m.canonical for m in mentions if m.label == "person"]
-    for mention in mentions:
-        if mention.label != "person":
-            continue
+    people = [m for m in mentions if m.label == "person"]
+    for mention in people:
         name = mention.canonical
         words = name.split()
         longer = [
             other
-            for other in full
-            if len(other.split()) > len(words) and other.split()[-len(words) :] == words
+            for other in people
+            if len(other.canonical.split()) > len(words)
+            and other.canonical.split()[-len(words) :] == words
         ]
         korean = [
             other
-            for other in full
+            for other in people
             if len(words) == 1
-            and len(other.split()) > 1
-            and other.split()[0] == name
+            and len(other.canonical.split()) > 1
+            and other.canonical.split()[0] == name
             and name.lower() in vocab()["korean_surnames"]
         ]
         candidates = longer or korean
-        mention.canonical = max(candidates, key=len) if candidates else name
+        if candidates:
+            before = [c for c in candidates if c.span.start_char < mention.span.start_char]
+            first = min(before or candidates, key=lambda c: c.span.start_char).canonical
+            mention.canonical = max(
+                (c.canonical for c in candidates if _ends_like(c.canonical, first)), key=len
+            )
+
+
+def _ends_like(name: str, other: str) -> bool:
+    """ "Patrick Ryder" and "Maj. Gen. Patrick Ryder": one name the other ends with."""
+    a, b = name.split(), other.split()
+    return a[-len(b) :] == b or b[-len(a) :] == a
 
 
 def _clean_name(name: str) -> str:

@@ -1063,6 +1063,8 @@ class _Scanner:
             return None
         if unit.min_value and abs(num.amount.most) < unit.min_value:
             return None
+        if unit.unit == "lb" and num.scale >= 1e6:  # "24 million pounds" is money, not weight
+            unit = self.v.units_ci["pounds sterling"]
         if num.currency is not None:
             if unit.kind != "currency" or unit.unit in ("cent", "pence", "sen"):
                 return None
@@ -1118,6 +1120,8 @@ class _Scanner:
                 kind = self.v.qualifiers.get(words)
                 if kind is None or self.doc[first - 1].tag_ in _FINITE:
                     continue  # "Reuters estimated 200 people attended": the cue, not a hedge
+                if kind != "approx" and self.doc[lo].dep_ == "prt":
+                    continue  # "takes over about 7000 employees": the verb's particle
                 if kind == "approx":
                     fig.approximate = True
                 elif not fig.bound:
@@ -1210,12 +1214,7 @@ class _Scanner:
         if not opener and unit_a is not None and self.change_context(fig):
             return  # "rose by $43.6 billion to $419.2 billion": a change, then a level
         a_amount = a.amount
-        if (
-            b.scale != 1.0
-            and a.scale == 1.0
-            and a.digits
-            and a_amount.most < b.amount.most / b.scale
-        ):
+        if b.scale != 1.0 and a.scale == 1.0 and a_amount.most < b.amount.most / b.scale:
             a_amount = a_amount.scaled(b.scale)
         low, high = a_amount.least, b.amount.most
         if opener != "from" and not low < high:
@@ -1509,6 +1508,13 @@ class _Scanner:
                 if after < stop and self.doc[after].lower_ in self.v.rate_blockers:
                     return None
                 return unit.unit, match.end("u")
+        digits = nxt.text.replace(",", "")
+        if word == "per" and digits.isdigit():  # "seven per 100,000 people": a rate per group
+            after = nxt.i + 1
+            if after < stop and self.is_noun(self.doc[after]):
+                noun = self.doc[after]
+                return f"{digits} {noun.lemma_.lower()}", noun.idx + len(noun.text)
+            return digits, nxt.idx + len(nxt.text)
         lemma = nxt.lemma_.lower()
         if self.is_noun(nxt) and (word == "per" or lemma in self.v.per_nouns):
             return (nxt.text if nxt.pos_ == "PROPN" else lemma), nxt.idx + len(nxt.text)

@@ -342,7 +342,7 @@ def _units_ago(m: re.Match[str], ctx: _Ctx) -> Value | None:
         days = {"day": 1, "week": 7, "fortnight": 14}[unit] * count * sign
         anchor = ctx.need(_DAY)
         moved = anchor + dt.timedelta(days=days)
-        return _day(moved) if unit == "day" else _week(moved)
+        return _day(moved) if unit == "day" or count == 1 else _week(moved)  # "a week ago": a day
     if unit == "month":
         anchor = ctx.need(_MONTH)
         return _month(anchor.year, anchor.month + sign * count)
@@ -1062,6 +1062,9 @@ def _tense(page: _Page, start: int, end: int) -> Tense | None:
         return None
     verb = path[-1]
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if not auxes and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head  # "is scheduled to remain … and return on Friday": remain's to and tense
+        auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {c.lower_ for c in auxes}
     simple_past = _simple_past(verb)
     if words & _FUTURE_AUX or _future_in_past(verb):
@@ -1109,6 +1112,33 @@ def _suspicious(text: str, start: int, end: int) -> bool:
     return (word in _POSSESSIVES and decade) or _age_group(text, start, end)
 
 
+_BARE_WEEKDAY = re.compile(rf"(?i:{_WD})s?")
+_DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night", "noon", "midnight"})
+
+
+def _describes_a_thing(page: _Page, start: int, end: int) -> bool:
+    """ "The Sunday trade ban", "Sunday opening hours", "USA Today": a weekday describing a
+    kind of thing (a plural, or a compound of nouns: every Sunday's), or a newspaper's name,
+    names no day. "The Thursday edition" and "the Wednesday special" are that day's."""
+    if page.text.endswith("USA ", 0, start):
+        return True
+    if not page.parsed or not _BARE_WEEKDAY.fullmatch(page.text, start, end):
+        return False
+    span = page.doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) != 1:
+        return False
+    root = span.root
+    head = root.head
+    kind = head.tag_ == "NNS" or any(t.pos_ == "NOUN" for t in page.doc[root.i + 1 : head.i])
+    return (
+        root.dep_ in ("compound", "amod", "nmod")
+        and head.pos_ == "NOUN"
+        and head.i > root.i
+        and head.lemma_.lower() not in _DAY_PARTS
+        and kind
+    )
+
+
 _BARE_DECADE = re.compile(r"(?:the\s+)?\d0s")
 _AGE_REACH = 300  # characters back to look for the age words of a sentence
 #: a decade written in digits or words ("80s", "'80s", "sixties"): after "her", an age
@@ -1128,7 +1158,7 @@ def _age_group(text: str, start: int, end: int) -> bool:
 
 def _reading(page: _Page, start: int, end: int) -> TimeExpr | None:
     """The span as a TimeExpr, or ``None`` when it is no calendar date at all."""
-    if _suspicious(page.text, start, end):
+    if _suspicious(page.text, start, end) or _describes_a_thing(page, start, end):
         return None
     text = page.text[start:end]
     tense = _tense(page, start, end)

@@ -51,6 +51,8 @@ def _claim_row(doc_id: str, claim: Claim) -> dict[str, Any]:
         "content_end": claim.content.end,
         "content_text": claim.content.text,
         "certainty": claim.certainty,
+        **_optional_span("medium", claim.medium),
+        "medium_canonical": claim.medium.canonical if claim.medium else None,
     }
 
 
@@ -147,6 +149,7 @@ def _optional(row: Any, prefix: str) -> Span | None:
 
 def _claim(row: Any, figures: list[Quantity], found: Extraction) -> Claim:
     source = _optional(row, "source")
+    medium = _optional(row, "medium")
     start, end = row["start_char"], row["end_char"]
     return Claim(
         row["text"],
@@ -161,6 +164,9 @@ def _claim(row: Any, figures: list[Quantity], found: Extraction) -> Claim:
         quantities=tuple(figures),
         when=tuple(t for t in found.times if start <= t.start and t.end <= end),
         where=tuple(p for p in found.places if start <= p.start and p.end <= end),
+        medium=Source(medium.text, medium.start, medium.end, "document", row["medium_canonical"])
+        if medium
+        else None,
     )
 
 

@@ -128,6 +128,10 @@ claims = _owned(
     Column("content_end", Integer, nullable=False),
     Column("content_text", Text, nullable=False),
     Column("certainty", String(16), nullable=False),
+    Column("medium_canonical", Text),
+    Column("medium_start", Integer),
+    Column("medium_end", Integer),
+    Column("medium_text", Text),
 )
 
 quantities = _owned(

@@ -6,7 +6,7 @@ table of ``schema.metadata``, in dependency order, row by row, with no per-table
 table added to the schema later is exported and imported with no change here. It is JSON Lines,
 streamed both ways so a store larger than memory moves too::
 
-    {"format": "newsledger-export", "version": 1, "schema": "0006",
+    {"format": "newsledger-export", "version": 1, "schema": "0007",
      "tables": ["documents", ...], "rows": {"documents": 15, ...}}
     {"table": "documents", "row": {"id": "...", "signature": "<base64>", ...}}
 
