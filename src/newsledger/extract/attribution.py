@@ -704,14 +704,13 @@ class _Extractor:
         """The document a source spoke in: "said in a statement", "In a filing, Ford said",
         "issued a statement saying" (the cue hangs on the document). Its canonical is the
         author named in it ("the company's filing"), else ``None`` for the source's to fill."""
-        documents = _MEDIUM_HEADS
         found = None
-        if verb.dep_ == "acl" and verb.head.lemma_.lower() in documents:
+        if verb.dep_ == "acl" and verb.head.lemma_.lower() in _MEDIUM_HEADS:
             found = verb.head
         for prep in verb.children:
             if found is None and prep.dep_ == "prep" and prep.lower_ in _MEDIUM_PREPS:
                 objects = [g for g in prep.children if g.dep_ == "pobj"]
-                found = next((g for g in objects if g.lemma_.lower() in documents), None)
+                found = next((g for g in objects if g.lemma_.lower() in _MEDIUM_HEADS), None)
         if source is None or found is None:
             return None
         start, end = found.left_edge.idx, found.idx + len(found.text)
