@@ -223,3 +223,18 @@ def test_wal_mode_waits_for_the_lock_a_new_file_needs(monkeypatch: pytest.Monkey
     assert cursor.calls == 3
     with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
         stores._write_ahead_log(Cursor("disk I/O error"))
+
+
+def test_the_medium_of_a_claim_is_stored(tmp_path: Path, db_url: str) -> None:
+    """ "In a statement, X said": the statement comes back from the store with the claim."""
+    text = "In a statement issued on Friday, the county council said 300 homes were flooded."
+    (tmp_path / "a.txt").write_text(f"TITLE: Amber river\nDATE: 2025-05-02\n---\n{text}\n")
+    store = Store(db_url)
+    assert ingest(store, [str(tmp_path / "a.txt")], Limits()).ingested == 1
+    ((doc_id, _),) = store.document_dates()
+    found = store.extraction(doc_id)
+    assert found is not None
+    media = [c.medium for c in found.claims if c.medium is not None]
+    assert [(m.text, m.kind) for m in media] == [("a statement", "document")]
+    assert media[0].canonical is not None and "council" in media[0].canonical
+    store.close()

@@ -164,6 +164,9 @@ class _Cue:
     #: the object reading needs a complement: "called the demand "unprecedented"", not "called
     #: the police"
     needs_complement: bool = False
+    #: the prepositions' object must hold a number: "put the toll at 40", not "put 11 million
+    #: people at risk"
+    at_a_figure: bool = False
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,7 @@ def _lexicon() -> _Lexicon:
             frozenset(v.get("object_heads", ())),
             frozenset(v.get("not_objects", ())),
             bool(v.get("complement")),
+            bool(v.get("at_a_figure")),
         )
         for lemma, v in cues["verbs"].items()
     }
@@ -645,8 +649,8 @@ class _Extractor:
         objects = _prep_objects(verb, cue.preps) if cue.only_preps else []
         if cue.only_preps and not objects:
             return
-        if lemma in _PLACING and not any(t.like_num for obj in objects for t in obj.subtree):
-            return  # "put the toll at 40", not "put 11 million people at risk"
+        if cue.at_a_figure and not any(t.like_num for obj in objects for t in obj.subtree):
+            return
         if verb.dep_ in {"amod", "compound"} or (verb.dep_ == "acl" and verb.tag_ == "VBN"):
             return  # "an estimated 10,000", "a group called X", "known as"
         if _hypothetical(verb) or _no_one(verb) or _inference(verb):
@@ -1962,8 +1966,6 @@ def first_of_joint(bodies: Sequence[Entity], i: int, text: str, offset: int = 0)
     return bodies[i]
 
 
-#: cues that place a count at a figure, and only at one
-_PLACING = frozenset({"put", "place"})
 #: prepositions that put a cue in a document: "said in a statement", "wrote via Twitter"
 _MEDIUM_PREPS = frozenset({"in", "via", "through"})
 #: what a source writes or posts; not a briefing, an interview or data (said, not written, or
