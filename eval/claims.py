@@ -7,7 +7,7 @@ attribution rule. See ``eval/gold/claims/README.md`` for what the gold holds.
 
     python eval/claims.py --shared ../shared --split SPLIT [--baselines-only] [--verbose]
 
-SPLIT is one of dev, test, fresh, other, wikinews, wikinews2 to wikinews5, or all.
+SPLIT is one of dev, test, fresh, other, wikinews, wikinews2 to wikinews6, or all.
 
 Predictions are offsets into the clean ``document.body``. Gold for ``../shared/corpus`` is
 offsets into the raw file (header included), so body offsets are mapped to raw offsets by
@@ -39,7 +39,7 @@ REPO_INPUTS = ("examples/", "eval/")
 GOLD_DIR = HERE / "gold" / "claims"
 SPLITS = (
     "dev", "test", "fresh", "other", "wikinews", "wikinews2", "wikinews3", "wikinews4",
-    "wikinews5", "all"
+    "wikinews5", "wikinews6", "all"
 )  # fmt: skip
 #: Fuzzy threshold for canonical names (rapidfuzz token_set_ratio, 0-100).
 NAME_THRESHOLD = 85

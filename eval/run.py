@@ -56,8 +56,8 @@ def html_section(shared: Path, verbose: bool) -> dict[str, Any] | None:
 
 
 def claims_section(shared: Path, verbose: bool) -> dict[str, Any] | None:
-    """Our own gold: dev, test, fresh, other and wikinews to wikinews4 (all tuned on by now),
-    then the held-out wikinews5 split."""
+    """Our own gold: dev, test, fresh, other and wikinews to wikinews5 (all tuned on by now),
+    then the held-out wikinews6 split."""
     if not (shared / "corpus").is_dir():
         return None
     results = {}

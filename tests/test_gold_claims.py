@@ -68,12 +68,13 @@ def test_enough_documents_in_both_splits() -> None:
         "wikinews3",
         "wikinews4",
         "wikinews5",
+        "wikinews6",
     }
 
 
 def test_split_rule_every_third_document_is_test() -> None:
     """The rule fixed over the first 31 documents; the later splits were added whole."""
-    later = {"fresh", "other", "wikinews", "wikinews2", "wikinews3", "wikinews4", "wikinews5"}
+    later = {"fresh", "other"} | {f"wikinews{n}" for n in ("", 2, 3, 4, 5, 6)}
     first = sorted((g for g in GOLDS if g["split"] not in later), key=lambda g: g["id"])
     assert len(first) == 31
     for index, gold in enumerate(first):
@@ -103,7 +104,7 @@ WIKINEWS = ROOT / "eval" / "gold" / "wikinews"
 @pytest.mark.parametrize(
     ("split", "round_", "size"),
     [("wikinews", 1, 18), ("wikinews2", 2, 18), ("wikinews3", 3, 18), ("wikinews4", 4, 18),
-     ("wikinews5", 5, 11)],
+     ("wikinews5", 5, 11), ("wikinews6", 6, 15)],
 )  # fmt: skip
 def test_wikinews_split_is_every_record_of_its_round(split: str, round_: int, size: int) -> None:
     """A wikinews split: the CC-BY articles ``select.py`` drew in its round (18, and the 11 the
@@ -439,7 +440,7 @@ def test_reanchor_follows_a_changed_body() -> None:
 def test_load_gold_splits() -> None:
     splits = (
         "dev", "test", "fresh", "other", "wikinews", "wikinews2", "wikinews3", "wikinews4",
-        "wikinews5",
+        "wikinews5", "wikinews6",
     )  # fmt: skip
     both = scorer.load_gold("all")
     assert sum(len(scorer.load_gold(s)) for s in splits) == len(both) == len(GOLDS)
