@@ -248,8 +248,8 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
         [people("a “relatively small number” of marines", "marines", approximate=True, vague=True)],
     ),
     (
-        "Many soldiers were tired. Many questions remain.",
-        [people("Many soldiers", "soldiers", approximate=True, vague=True)],
+        "Many soldiers were tired, several residents left and scores of protesters stayed.",
+        [people("scores of protesters", "protesters", approximate=True, vague=True)],
     ),
     # ranges
     (

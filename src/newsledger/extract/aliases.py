@@ -14,6 +14,9 @@ from functools import lru_cache
 from importlib import resources
 
 _NOISE = re.compile(r"['’]s\b|[.\-–]")
+#: bodies a text names by their head noun alone ("police say", "the army said"). Unless the
+#: text named the body before, nobody is named, yet in one story it is one body speaking.
+BARE_BODIES = frozenset({"police", "army", "government", "military", "navy"})
 
 
 def key(name: str) -> str:
@@ -38,10 +41,31 @@ def _table() -> dict[str, str]:
 
 
 def lookup(name: str) -> str | None:
-    """The table's canonical name for ``name``, or ``None`` when the table does not know it."""
-    return _table().get(key(name))
+    """The table's canonical name for ``name``, or ``None`` when the table does not know it.
+
+    An abbreviation counts only in capitals: "WHO" is the World Health Organization, "who"
+    is a pronoun."""
+    found = _table().get(key(name))
+    written = name.split()[-1] if name.split() else ""
+    if found is not None and key(name) in _abbreviations() and written.islower():
+        return None
+    return found
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    """The table's keys that are written in capitals ("WHO", "AU", "NIS")."""
+    text = resources.files("newsledger.extract").joinpath("data/aliases.json").read_text("utf-8")
+    variants = (v for c, vs in json.loads(text).items() if not c.startswith("_") for v in vs)
+    return frozenset(key(v) for v in variants if v.replace(".", "").isupper())
 
 
 def canonical(name: str) -> str:
     """The table's canonical name for ``name``, or ``name`` itself when the table has none."""
     return lookup(name) or name
+
+
+def bare_body(text: str) -> str | None:
+    """The body a bare mention stands for ("The army" -> "army"), or None for any other name."""
+    name = key(text)
+    return name if name in BARE_BODIES else None

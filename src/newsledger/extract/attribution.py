@@ -55,6 +55,7 @@ from typing import Any, cast
 from spacy.tokens import Doc, Token
 
 from newsledger.extract import aliases
+from newsledger.extract.entities import vocab as entity_words
 from newsledger.extract.nlp import is_site_name
 from newsledger.model import Certainty, Claim, Entity, Source, SourceKind, Span
 
@@ -96,9 +97,6 @@ _NAMED_KINDS: tuple[SourceKind, ...] = ("media", "government", "organization")
 _COMPLEMENTS = frozenset({"oprd", "ccomp", "xcomp", "acomp"})
 #: verbs whose object or "to"/"with" object is the one spoken to
 _SPOKEN_TO = frozenset({"speak", "talk", "tell", "say", "explain", "interview"})
-#: lower-case bodies ("police say", "the army said") that stand for the one the text named
-#: before, if it named one
-_BARE_BODIES = frozenset({"police", "army", "government", "military", "navy"})
 #: role nouns that name one post: "the spokesman" after "press secretary Pat Ryder" is him
 _SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman", "press secretary"})
 _SAME_ROLE = dict.fromkeys(_SPOKESPEOPLE, _SPOKESPEOPLE)
@@ -1117,9 +1115,12 @@ class _Extractor:
         someone; "Zelensky and his aides" is one source with company."""
         if not self._names_actor(tok):
             return []
+        own = self.entities.covering(tok.idx, tok.idx + len(tok.text))
         found: list[Token] = []
         conj = next((c for c in tok.children if c.dep_ == "conj"), None)
         while conj is not None and self._names_actor(conj):
+            if own is not None and conj.idx < own.end:
+                break  # "Department of Forestry and Fire Protection": one name, not two actors
             found.append(conj)
             conj = next((c for c in conj.children if c.dep_ == "conj"), None)
         return found
@@ -1161,6 +1162,9 @@ class _Extractor:
             return self._pronoun(tok, tok.lower_)
         if is_site_name(tok.text):
             return "media", tok.text
+        named = self._appositive_person(tok)
+        if named is not None:  # "Merkel's spokesperson, Steffen Seibert, said": Seibert speaks
+            return "person", named
         office = self._office_of(tok)
         if office is not None:
             return office
@@ -1181,6 +1185,17 @@ class _Extractor:
             return self._entity_kind(entity, tok)
         return self._noun_kind(tok, self.text[start:end])
 
+    def _appositive_person(self, tok: Token) -> str | None:
+        """The person a role noun is followed by as its appositive ("the spokesperson, X")."""
+        if tok.pos_ != "NOUN":
+            return None
+        for child in tok.children:
+            if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+                entity = self.entities.covering(child.idx, child.idx + len(child.text))
+                if entity is not None and entity.label == "person":
+                    return entity.canonical
+        return None
+
     def _noun_kind(self, tok: Token, text: str) -> tuple[SourceKind, str | None]:
         """A source with no entity on its head: by the head noun, after resolving "the X"."""
         lex = self.lex
@@ -1188,6 +1203,9 @@ class _Extractor:
         modifiers = {c.lower_ for c in tok.children if c.dep_ in {"compound", "amod"}}
         if self._intelligence_body(tok, modifiers):
             return "government", self._intelligence_name(tok, text)
+        country = _country_governed(tok) if head == "government" else None
+        if country is not None:  # "the Mexican government", "the government of Iraq": the state
+            return "government", country
         if head == "agency" and "news" in modifiers:
             return "media", _strip_det(text)
         name = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
@@ -1202,10 +1220,9 @@ class _Extractor:
             if found is not None:
                 return found
         bare = tok.text.islower() or tok.i == tok.sent.start  # "police say", "Police say"
-        if head in _BARE_BODIES and bare and not _owned(tok):
-            named = self._body_named(tok)
-            if named is not None:  # "police say" after "the Kaldmoor Provincial Police"
-                return named
+        if head in aliases.BARE_BODIES and bare and not _owned(tok):
+            # "police say" after "the Kaldmoor Provincial Police" is that force; else unnamed
+            return self._body_named(tok) or ("unnamed", None)
         surname = self._person_by_surname(tok)
         if surname is not None:  # "Trump characterized…", the model taking the name for a noun
             return "person", surname
@@ -2030,6 +2047,24 @@ def _in_clause_of(tok: Token, head: Token) -> bool:
         if anc.dep_ in _CLAUSE_DEPS:
             return True
     return False
+
+
+def _country_governed(tok: Token) -> str | None:
+    """The country a "government" is said to be of: by demonym ("the Mexican government"), by
+    name before it ("the Iraqi", "the United States government") or after "of"."""
+    demonyms: dict[str, str] = entity_words()["demonyms"]
+    for child in tok.children:
+        if child.dep_ in {"amod", "compound", "nmod"} and child.i < tok.i:
+            phrase = " ".join(t.lower_ for t in child.subtree)
+            if phrase in demonyms:
+                return demonyms[phrase]
+            if child.ent_type_ == "GPE":
+                return _head_phrase(child)
+        if child.dep_ == "prep" and child.lower_ == "of":
+            place = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if place is not None and place.ent_type_ == "GPE":
+                return _head_phrase(place).removeprefix("the ")
+    return None
 
 
 def _definite(tok: Token) -> bool:

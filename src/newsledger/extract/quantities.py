@@ -504,6 +504,16 @@ def _fraction(tokens: list[_Tok]) -> Amount | None:
     return None
 
 
+def _share_of_scale(tokens: list[_Tok]) -> float | None:
+    """The share in "a quarter million" or "a half billion", when a scale word follows it."""
+    v = _vocab()
+    if len(tokens) < 2 or tokens[1][0] != "w" or tokens[1][1] not in v.scale_words:
+        return None
+    if tokens[0][0] != "w" or tokens[0][1] not in v.fraction_words:
+        return None
+    return 1.0 / v.fraction_words[str(tokens[0][1])]
+
+
 def _small(tok: _Tok) -> float | None:
     if tok[0] == "n":
         return float(tok[1])
@@ -535,6 +545,11 @@ def _cardinal(tokens: list[_Tok]) -> Amount | None:
                 return None
             last = "f"
         elif item in ("a", "an"):
+            share = _share_of_scale(tokens[i + 1 : i + 3]) if not last else None
+            if share is not None:  # "a quarter million": the share, then its scale
+                current, last = share, "f"
+                i += 2
+                continue
             if last or nxt[0] != "w" or nxt[1] not in v.scale_words:
                 return None
             current, last = 1.0, "a"
@@ -548,8 +563,9 @@ def _cardinal(tokens: list[_Tok]) -> Amount | None:
                 return None
             last = "tens" if 20 <= n < 100 else "units"
         elif item == "and":
-            if tokens[i + 1 : i + 3] == [("w", "a"), ("w", "half")] and current is not None:
-                current += 0.5
+            part = _fraction(tokens[i + 1 : i + 3]) if last in ("units", "n") else None
+            if part is not None and part.value is not None and part.value < 1:
+                current = (current or 0.0) + part.value  # "one and a half", "one and two thirds"
                 i += 3
                 last = "f"
                 continue
@@ -1743,8 +1759,11 @@ class _Scanner:
         or a thing picked out, not a count ("one cockpit voice recorder" is one)."""
         doc = self.doc
         after = fig.num.last + 1
-        if after < len(doc) and doc[after].lower_ == "of":  # "one of the worst", "of its few"
-            return any(t.tag_ == "JJS" or t.lower_ in _FEW for t in doc[after + 1 : after + 4])
+        if after + 1 < len(doc) and doc[after].lower_ == "of":  # "one of the men", "of its few"
+            picks = doc[after + 1 : after + 4]
+            return doc[after + 1].tag_ in {"DT", "PRP$"} or any(
+                t.tag_ in {"JJS", "POS"} or t.lower_ in _FEW for t in picks
+            )
         if any(t.lower_ == "another" for t in doc[after : after + 6]):
             return True  # "from one province to another": any one, not a count
         if fig.counted is None:

@@ -12,7 +12,9 @@ spy agency" are both the NIS. This module decides, for each claim, its **origin*
 2. **An unnamed source or an agentless claim** ("a US official said", "it is estimated"): the
    publishing origin of the document (below), marked ``unnamed source via ...``: nobody can tell
    whether two outlets' unnamed officials are the same people, so they never count twice for
-   one document's origin, and never as a named actor.
+   one document's origin, and never as a named actor. A bare body ("police said", "the army
+   said") is the exception: nobody is named, but in one story it is one body, so it is one
+   origin however many outlets quote it.
 3. **The outlet's own statement** (no source, no cue): the publishing origin of the document.
 
 The **publishing origin** of a document is, in order: the publishing origin of the document it
@@ -453,6 +455,10 @@ def claim_origin(
                 name = cited.canonical or cited.text
                 kind = "person" if cited.label == "person" else "government"
         actor = actors.resolve(name, kind)
+        return actor, actors.origin_of(actor)
+    body = aliases.bare_body(source.text) if source is not None else None
+    if body is not None:  # "the army said" in two outlets of one story: the one army
+        actor = actors.resolve(body, "government")
         return actor, actors.origin_of(actor)
     if source is not None or claim.cue is not None:
         return None, f"unnamed source via {publisher}"
