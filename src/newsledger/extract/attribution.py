@@ -1203,9 +1203,9 @@ class _Extractor:
         modifiers = {c.lower_ for c in tok.children if c.dep_ in {"compound", "amod"}}
         if self._intelligence_body(tok, modifiers):
             return "government", self._intelligence_name(tok, text)
-        country = _country_governed(tok) if head == "government" else None
-        if country is not None:  # "the Mexican government", "the government of Iraq": the state
-            return "government", country
+        state = _country_governed(tok) if head == "government" else None
+        if state is not None:  # "the Mexican government", "the government of Iraq": the state
+            return "government", state
         if head == "agency" and "news" in modifiers:
             return "media", _strip_det(text)
         name = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
