@@ -1262,6 +1262,17 @@ def test_per_a_document_opening_the_sentence_is_an_attribution() -> None:
         # lower-case police: the force named before
         ("The Kaldmoor Provincial Police opened an inquiry on Monday. Police say 63 people are "
          "still missing.", "say", "Kaldmoor Provincial Police"),
+        # a government said to be of a country is that country's, not the one named before
+        ("The United States government said it would act. The Argentinian government said three "
+         "people died.", "said", "United States"),
+        ("The United States government said it would act. The Argentinian government announced "
+         "that three people died.", "announced", "Argentina"),
+        ("The government of Iraq said 12 people died.", "said", "Iraq"),
+        # a role noun's appositive is the person who speaks
+        ("German Chancellor Angela Merkel's spokesperson, Steffen Seibert, said it is possible "
+         "that the airline flies arms.", "said", "Steffen Seibert"),
+        # an abbreviation of the alias table, in capitals
+        ("The AU announced that 54 states had signed.", "announced", "African Union"),
     ],
 )  # fmt: skip
 def test_a_later_mention_is_who_the_text_named_before(text: str, cue: str, canonical: str) -> None:
@@ -1325,3 +1336,21 @@ def test_putting_or_placing_a_count_at_a_figure_claims_the_figure() -> None:
     assert placed.certainty == "estimated" and placed.content.text == "the death toll at 40"
     put = by_cue(extract_claims("Reuters put the death toll at 40 on Monday."), "put")
     assert [q.value for q in put.quantities] == [40]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prosecutors charged the suspect with capital murder.",  # a legal act, not a statement
+        "The police, who said nothing, left.",  # never the WHO
+    ],
+)
+def test_acts_and_pronouns_are_no_named_sources(text: str) -> None:
+    assert all(c.source is None or c.source.canonical is None for c in claims(text))
+
+
+def test_a_name_with_and_inside_is_one_source() -> None:
+    text = "The Department of Forestry and Fire Protection said 300 acres burned."
+    found = only(claims(text))
+    assert found.source is not None
+    assert found.source.canonical == "Department of Forestry and Fire Protection"

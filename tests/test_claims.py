@@ -153,6 +153,15 @@ def test_a_joint_source_of_two_bodies_is_listed_under_the_first() -> None:
     ]
 
 
+def test_a_short_name_given_in_brackets_is_that_body() -> None:
+    body = (
+        "The California Department of Forestry and Fire Protection (CalFire) said acres burned. "
+        "CalFire indicated the injuries were minor."
+    )
+    name = "California Department of Forestry and Fire Protection"
+    assert _sources(body) == [("government", name), ("government", name)]
+
+
 def test_a_role_word_after_the_name_resolves_the_role() -> None:
     body = (
         "The mass was led by Archbishop Jorge Eduardo Scheinig. Calling it a tragedy, the "

@@ -45,6 +45,8 @@ from newsledger.model import Quantity
         ("a dozen", Amount(12)),
         ("two dozen", Amount(24)),
         ("half a million", Amount(500_000)),
+        ("a quarter million", Amount(250_000)),
+        ("one and two thirds", Amount(1 + 2 / 3)),
         ("1/16", Amount(0.0625)),
         ("3 1/2", Amount(3.5)),
         ("½", Amount(0.5)),
@@ -846,6 +848,8 @@ def test_a_price_past_a_named_mark_is_a_bound(text: str, bound: str | None) -> N
         "A third president, Richard Nixon, would have faced impeachment.",
         "Officials said a constable, reportedly one Vijayaragavan, saw them.",
         "One senator, Eduardo Bhatia, said he would sue.",
+        "One of the men who held him down was James Ford.",
+        "All but one of the member states have signed.",
     ],
 )
 def test_individuals_and_ages_are_no_figures(text: str) -> None:
@@ -940,3 +944,26 @@ def test_a_number_of_legislators_is_a_vague_count_of_people() -> None:
         True,
         "people",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("About 16–17 percent of trade is local.",
+         {"text": "About 16–17 percent of trade", "low": 16.0, "high": 17.0, "approximate": True,
+          "unit": "percent",
+          "counted": "trade"}),
+        ("Each carrier was limited to 80 ballots.",
+         {"text": "limited to 80 ballots", "high": 80.0, "unit": "ballot", "counted": "ballots"}),
+        ("Fees are capped at $500.", {"text": "capped at $500", "high": 500.0, "unit": "USD"}),
+        ("The three deceased were contract employees.",
+         {"text": "three deceased", "value": 3.0, "unit": "people", "counted": "deceased"}),
+        ("The site hosted a quarter million video clips.",
+         {"text": "a quarter million video clips", "value": 250_000.0, "unit": "video clip",
+          "counted": "video clips"}),
+    ],
+)  # fmt: skip
+def test_dashed_ranges_caps_and_states_as_nouns(text: str, expected: dict[str, Any]) -> None:
+    """An en dash between digits is a range; "limited to" caps a figure; "the three deceased"
+    counts people by their state."""
+    assert found(text) == [expected]

@@ -647,6 +647,13 @@ def test_a_numbered_flight_is_no_year() -> None:
         ("The Thursday edition sold out.", [("Thursday", "2024-10-31", "day")]),
         ("Both firms have operated for years, according to USA Today.", []),
         ("Stores opened on Sunday morning.", [("Sunday morning", "2024-10-27", "day")]),
+        # after "on", a weekday is a day even where the parser hangs it on the next noun
+        ("The summit where on Sunday Presidents Buhari and Talon signed the deal ended.",
+         [("Sunday", "2024-10-27", "day")]),
+        # "the past year" ends on the anchor, like "the past week"; "last year" is the calendar one
+        ("The outbreak has lasted for roughly the past year, worse than last year.",
+         [("the past year", "2023-10-31/2024-10-31", "range"),
+          ("last year", "2023", "year")]),
     ],
 )  # fmt: skip
 def test_ago_plans_and_weekdays_that_are_no_days(

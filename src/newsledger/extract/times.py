@@ -283,8 +283,6 @@ def _weekend(anchor: dt.date, weeks: int) -> Value:
 def _trailing(m: re.Match[str], ctx: _Ctx) -> Value | None:
     """ "the past week", "the last two days", "the past 30 years": the span of time that ends on
     the anchor, not a calendar week or year ("last week" and "last year" are those)."""
-    if m["unit"] == "year" and not m["n"]:
-        return None  # "the past year" reads as last year as often as a trailing twelve months
     anchor = ctx.need(_DAY)
     n = _number(m["n"]) if m["n"] else 1
     if n is None or n < 1:
@@ -1116,6 +1114,10 @@ _BARE_WEEKDAY = re.compile(rf"(?i:{_WD})s?")
 _DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night", "noon", "midnight"})
 
 
+#: words before a weekday that make it a day, whatever follows it
+_DAY_PREPOSITIONS = frozenset({"on", "since", "until", "till", "by", "last", "next", "this"})
+
+
 def _describes_a_thing(page: _Page, start: int, end: int) -> bool:
     """ "The Sunday trade ban", "Sunday opening hours", "USA Today": a weekday describing a
     kind of thing (a plural, or a compound of nouns: every Sunday's), or a newspaper's name,
@@ -1128,6 +1130,8 @@ def _describes_a_thing(page: _Page, start: int, end: int) -> bool:
     if span is None or len(span) != 1:
         return False
     root = span.root
+    if root.i > 0 and page.doc[root.i - 1].lower_ in _DAY_PREPOSITIONS:
+        return False  # "where on Sunday Presidents … signed": the parser's compound is wrong
     head = root.head
     kind = head.tag_ == "NNS" or any(t.pos_ == "NOUN" for t in page.doc[root.i + 1 : head.i])
     return (
