@@ -1268,9 +1268,14 @@ def test_per_a_document_opening_the_sentence_is_an_attribution() -> None:
         ("The United States government said it would act. The Argentinian government announced "
          "that three people died.", "announced", "Argentina"),
         ("The government of Iraq said 12 people died.", "said", "Iraq"),
-        # a role noun's appositive is the person who speaks
+        # a role noun's appositive is the person who speaks, by the parse or by the commas
         ("German Chancellor Angela Merkel's spokesperson, Steffen Seibert, said it is possible "
          "that the airline flies arms.", "said", "Steffen Seibert"),
+        ("According to Windsor Locks' first selectman, Chris Kervick, there were ten passengers "
+         "aboard.", "According to", "Chris Kervick"),
+        # a place opening a title, which the parser took for the head
+        ("According to Connecticut Senator Richard Blumenthal, the airplane is one of eighteen "
+         "left.", "According to", "Richard Blumenthal"),
         # an abbreviation of the alias table, in capitals
         ("The AU announced that 54 states had signed.", "announced", "African Union"),
     ],

@@ -1034,8 +1034,7 @@ class _Extractor:
 
     def _source(self, tok: Token) -> Source | None:
         """The source a subject or object token names, after the nested-source rules."""
-        tok = _through_such_as(tok)
-        tok = self._through_document(tok)
+        tok = self._titled_after(self._through_document(_through_such_as(tok)))
         if tok.lower_ in _EXPLETIVES and tok.dep_ in _PASSIVE_SUBJECTS:
             return None
         head_lemma = tok.lemma_.lower()
@@ -1186,15 +1185,39 @@ class _Extractor:
         return self._noun_kind(tok, self.text[start:end])
 
     def _appositive_person(self, tok: Token) -> str | None:
-        """The person a role noun is followed by as its appositive ("the spokesperson, X")."""
+        """The person a role noun is followed by as its appositive ("the spokesperson, X"), by
+        the parse or, where the parser lost it, by the commas around the name."""
         if tok.pos_ != "NOUN":
             return None
-        for child in tok.children:
-            if child.dep_ == "appos" and child.ent_type_ == "PERSON":
-                entity = self.entities.covering(child.idx, child.idx + len(child.text))
-                if entity is not None and entity.label == "person":
-                    return entity.canonical
+        names = [c for c in tok.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+        doc = tok.doc
+        one = tok.tag_ == "NN" and tok.lemma_.lower() not in self.lex.kind_heads["document"]
+        if one and tok.i + 2 < len(doc) and doc[tok.i + 1].text == "," and doc[tok.i + 2].ent_type_:
+            names.append(doc[tok.i + 2])  # "the first selectman, Chris Kervick, …": one post
+        for name in names:
+            entity = self.entities.covering(name.idx, name.idx + len(name.text))
+            if entity is None or entity.label != "person":
+                continue
+            after = self.text[entity.end : entity.end + 1]
+            if name.dep_ == "appos" or after in {",", ")", ""}:
+                return entity.canonical
         return None
+
+    def _titled_after(self, tok: Token) -> Token:
+        """The person a place or body opens the title of, where the parser took it for the head:
+        "according to Connecticut Senator Richard Blumenthal" is Blumenthal."""
+        if tok.ent_type_ not in {"GPE", "NORP", "ORG"}:
+            return tok
+        doc, k = tok.doc, tok.i + 1
+        while k < len(doc) and k < tok.i + 4 and doc[k].lower_.rstrip(".") in self.lex.titles:
+            k += 1
+        if k == tok.i + 1 or k >= len(doc):
+            return tok
+        entity = self.entities.covering(doc[k].idx, doc[k].idx + len(doc[k].text))
+        if entity is None or entity.label != "person":
+            return tok
+        span = doc.char_span(entity.start, entity.end, alignment_mode="expand")
+        return span.root if span is not None else tok
 
     def _noun_kind(self, tok: Token, text: str) -> tuple[SourceKind, str | None]:
         """A source with no entity on its head: by the head noun, after resolving "the X"."""
