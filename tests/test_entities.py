@@ -68,6 +68,18 @@ def test_acronym_takes_the_long_name_spelled_in_the_document() -> None:
     assert all(e.label == "government" for e in acronyms)
 
 
+def test_a_short_name_in_brackets_is_the_body_wherever_it_is_used() -> None:
+    text = (
+        "A helicopter under contract to Pacific Gas and Electric (PG&E) struck power lines. "
+        "PG&E said it was sorry."
+    )
+    short = [(e.start, e.label, e.canonical) for e in entities(text) if e.text == "PG&E"]
+    assert short == [
+        (text.index("PG&E"), "organization", "Pacific Gas and Electric"),
+        (text.rindex("PG&E"), "organization", "Pacific Gas and Electric"),
+    ]
+
+
 def test_abbreviation_with_small_words_and_a_person_tag_takes_the_long_name() -> None:
     text = (
         "The Ministry of Land, Infrastructure and Transport (MOLIT) reported a bird strike. "

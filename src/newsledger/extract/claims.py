@@ -215,23 +215,7 @@ def _person_named(source: Source, entities: Sequence[Entity]) -> str | None:
     return same.pop() if len(same) == 1 else name
 
 
-def _defined(name: str, text: str, entities: Sequence[Entity]) -> Entity | None:
-    """The body a short name was introduced for in brackets: "CalFire" after "the California
-    Department of Forestry and Fire Protection (CalFire)", however it is spelled."""
-    at = text.find(f"({name})") if name else -1
-    while at >= 0:
-        for entity in entities:
-            if (
-                entity.label in _SOURCE_KINDS
-                and entity.label != "person"
-                and at - 2 <= entity.end <= at
-            ):
-                return entity
-        at = text.find(f"({name})", at + 1)
-    return None
-
-
-def _canonical_source(claim: Claim, entities: Sequence[Entity], text: str) -> Claim:
+def _canonical_source(claim: Claim, entities: Sequence[Entity]) -> Claim:
     """The source under its full name: the person it names, or what the alias table calls it.
 
     The table also names sources that are no entity at all ("Ukrainian military intelligence"
@@ -250,12 +234,6 @@ def _canonical_source(claim: Claim, entities: Sequence[Entity], text: str) -> Cl
     known = aliases.lookup(source.canonical or "") or aliases.lookup(source.text)
     if known is None and source.kind == "person":
         known = _person_named(source, entities)
-    defined = _defined(source.text, text, entities) if known is None else None
-    if defined is not None:
-        kind = _SOURCE_KINDS[defined.label]
-        return dataclasses.replace(
-            claim, source=dataclasses.replace(source, canonical=defined.canonical, kind=kind)
-        )
     if known is None:  # keep what _named_inside found
         return dataclasses.replace(claim, source=source)
     return dataclasses.replace(claim, source=dataclasses.replace(source, canonical=known))
@@ -365,7 +343,7 @@ def _extract_doc(document: Document, doc: Doc) -> Extraction:
     # durations and ages are measures of time, not figures anyone is quoted for
     quantities = [q for q in find_quantities(doc) if not measures_time(q)]
     claims = [
-        _medium_author(_canonical_source(c, entities, doc.text))
+        _medium_author(_canonical_source(c, entities))
         for c in find_attributions(doc, entities)
         if _says_something(c)
     ]

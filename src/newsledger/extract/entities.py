@@ -10,6 +10,7 @@ names, and maps later mentions ("Ryder", "NIS") to the full name used earlier in
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -433,6 +434,80 @@ def _canonical_organizations(mentions: list[_Mention]) -> None:
             mention.canonical = name
 
 
+_BRACKETED = re.compile(r"\s*\(([^()\s][^()]{0,24})\)")
+_BODY = frozenset({"organization", "government", "military", "media"})
+
+
+@dataclass(frozen=True)
+class _Named:
+    """What a short form stands for: the body's label and name, and where it was named."""
+
+    label: EntityLabel
+    canonical: str
+    at: int
+
+
+def _short_forms(doc: Doc, mentions: list[_Mention]) -> None:
+    """A body's short forms later in the document take its name and label, whatever the model
+    tagged them: one introduced in brackets ("Pacific Gas and Electric (PG&E)", "(CalFire)")
+    and a lone first word ("Mahan" after "Mahan Air"), unless a person of the document bears
+    that name."""
+    bodies = [m for m in mentions if m.label in _BODY and len(m.canonical.split()) > 1]
+    people = {t.text for m in mentions if m.label == "person" and len(m.span) > 1 for t in m.span}
+    bracketed: dict[str, _Named] = {}
+    firsts: dict[str, _Named] = {}
+    for body in bodies:
+        at = body.span.start_char
+        found = _BRACKETED.match(doc.text, body.span.end_char)
+        part = _shortened(found.group(1), body.canonical) if found is not None else None
+        if found is not None and part is not None:
+            bracketed.setdefault(found.group(1), _Named(body.label, part, at))
+        first = body.span[0] if body.span[0].lower_ != "the" else body.span[1]
+        if first.pos_ == "PROPN" and first.text not in people:
+            firsts.setdefault(first.text, _Named(body.label, body.canonical, at))
+    mentions.extend(_untagged(doc, mentions, bracketed))
+    for mention in mentions:
+        name = _strip_article(mention.span.text)
+        named = bracketed.get(name)
+        if named is None and mention.span.label_ in {"PERSON", "ORG"}:
+            named = firsts.get(name)
+        if named is not None and named.at < mention.span.start_char:
+            mention.canonical, mention.label = named.canonical, named.label
+    mentions.sort(key=lambda m: m.span.start_char)
+
+
+def _shortened(short: str, name: str) -> str | None:
+    """The part of ``name`` a bracketed short name stands for, if it can: its capitals are the
+    initials of the name's words from some word on, in order, and that part keeps the name's
+    head ("PG&E", "CalFire"; "MOLIT" after "South Korea Ministry of Land, Infrastructure and
+    Transport" is the ministry; "NSW" after "Parliament of New South Wales" is no parliament)."""
+    words = name.split()
+    capitals = "".join(c for c in short if c.isupper())
+    initials = "".join(w[0].upper() if w[0].isalpha() else "-" for w in words)
+    head = words.index("of") - 1 if "of" in words[1:] else len(words) - 1
+    for i in range(head + 1):
+        if capitals and initials[i] == capitals[0] and _subsequence(capitals, initials[i:]):
+            return " ".join(words[i:]).strip(",")
+    return None
+
+
+def _untagged(doc: Doc, mentions: list[_Mention], short: dict[str, _Named]) -> list[_Mention]:
+    """The uses of a bracketed short name the model left untagged ("(PG&E)", "PG&E said")."""
+    taken = [(m.span.start_char, m.span.end_char) for m in mentions]
+    found = []
+    for name, named in short.items():
+        for hit in re.finditer(rf"(?<![\w&]){re.escape(name)}(?![\w&])", doc.text):
+            if hit.start() < named.at:
+                continue
+            if any(a < hit.end() and hit.start() < b for a, b in taken):
+                continue
+            span = doc.char_span(hit.start(), hit.end())
+            if span is not None:
+                found.append(_Mention(span, named.label, canonical=named.canonical))
+                taken.append((hit.start(), hit.end()))
+    return found
+
+
 def _offices(doc: Doc, people: dict[int, _Mention]) -> list[Entity]:
     """ "Yoon's office": an office of the person, which speaks as a government."""
     found = []
@@ -470,6 +545,7 @@ def find_entities(doc: Doc) -> list[Entity]:
         mentions.append(mention)
     _canonical_people(mentions)
     _canonical_organizations(mentions)
+    _short_forms(doc, mentions)
     for mention in mentions:
         if mention.label == "place":
             mention.canonical = _strip_article(mention.span.text)
