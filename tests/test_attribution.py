@@ -1273,6 +1273,10 @@ def test_per_a_document_opening_the_sentence_is_an_attribution() -> None:
          "that the airline flies arms.", "said", "Steffen Seibert"),
         ("According to Windsor Locks' first selectman, Chris Kervick, there were ten passengers "
          "aboard.", "According to", "Chris Kervick"),
+        # a described source closing on a name the model left untagged, then its surname
+        ('"He was brilliant," said University of California, San Diego\'s chancellor, Pradeep '
+         "Khosla. Khosla talked of his discoveries and said they were many.", "talked of",
+         "Pradeep Khosla"),
         # a place opening a title, which the parser took for the head
         ("According to Connecticut Senator Richard Blumenthal, the airplane is one of eighteen "
          "left.", "According to", "Richard Blumenthal"),

@@ -1161,7 +1161,7 @@ class _Extractor:
             return self._pronoun(tok, tok.lower_)
         if is_site_name(tok.text):
             return "media", tok.text
-        named = self._appositive_person(tok)
+        named = self._appositive_person(tok) or self._closing_name(tok, start, end)
         if named is not None:  # "Merkel's spokesperson, Steffen Seibert, said": Seibert speaks
             return "person", named
         office = self._office_of(tok)
@@ -1201,6 +1201,23 @@ class _Extractor:
             after = self.text[entity.end : entity.end + 1]
             if name.dep_ == "appos" or after in {",", ")", ""}:
                 return entity.canonical
+        return None
+
+    def _closing_name(self, tok: Token, start: int, end: int) -> str | None:
+        """The person a described source ends with after a comma ("University of California,
+        San Diego's chancellor, Pradeep Khosla"; "The then-manager of X, David Clay")."""
+        if tok.pos_ not in {"NOUN", "PROPN"}:
+            return None
+        inside = [e for e in self.entities.within(start, end) if e.end == end and e.start > start]
+        last = inside[-1] if inside else None
+        if last is not None and last.label == "person" and self.text.endswith(", ", 0, last.start):
+            return last.canonical
+        comma = self.text.rfind(", ", start, end)
+        tail = tok.doc.char_span(comma + 2, end) if comma > start else None
+        if tail is None or not 2 <= len(tail) <= 3 or (last is not None and last.label != "place"):
+            return None
+        if all(t.pos_ == "PROPN" and t.is_title and t.is_alpha for t in tail):
+            return tail.text  # a name the model left untagged or took for a place ("David Clay")
         return None
 
     def _titled_after(self, tok: Token) -> Token:
@@ -1297,6 +1314,12 @@ class _Extractor:
             for e in self.entities.before(tok.idx)
             if e.label == "person" and e.canonical.endswith(f" {tok.text}")
         }
+        spoke = {  # a speaker the model never tagged ("…, Pradeep Khosla. Khosla talked of")
+            d.source.canonical
+            for d in self.drafts.values()
+            if d.source is not None and d.source.kind == "person" and d.cue[0] < tok.idx
+        }
+        named |= {name for name in spoke if name and name.endswith(f" {tok.text}")}
         return next(iter(named)) if len(named) == 1 else None
 
     def _intelligence_body(self, tok: Token, modifiers: set[str]) -> bool:
