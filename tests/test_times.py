@@ -116,6 +116,11 @@ RESOLVED = [
     ("22/03/2013", None, ("2013-03-22", "day")),
     ("Christmas", None, ("2024-12-25", "day")),
     ("last Christmas", None, ("2023-12-25", "day")),
+    # holidays on the n-th weekday of a month: US Labor Day, Thanksgiving, Memorial Day
+    ("Labor Day", "past", ("2024-09-02", "day")),
+    ("Thanksgiving", None, ("2024-11-28", "day")),
+    ("last Memorial Day", None, ("2024-05-27", "day")),
+    ("International Women's Day", "past", ("2024-03-08", "day")),
     # months, years, decades, centuries, seasons and parts of years
     ("October 2024", None, ("2024-10", "month")),
     ("May 2010", None, ("2010-05", "month")),

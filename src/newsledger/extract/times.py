@@ -409,21 +409,35 @@ def _month_of_year(m: re.Match[str], ctx: _Ctx) -> Value | None:
 
 @_rule(rf"(?:(?P<rel>{_REL}) )?(?P<h>{_alt(HOLIDAYS)})")
 def _holiday(m: re.Match[str], ctx: _Ctx) -> Value | None:
-    """Fixed-date holidays ("Christmas", "New Year's Eve"), placed like a day of a month."""
-    month, day = HOLIDAYS[m["h"]]
+    """Holidays ("Christmas", "New Year's Eve", "Labor Day"), placed like a day of a month."""
+    spec = HOLIDAYS[m["h"]]
     rel = _relative(m["rel"])
     if rel is None:
-        year = _pick_year(ctx, month, day)
+        year = _pick_year(ctx, spec[0], spec[1] if len(spec) == 2 else None)
     else:
         anchor = ctx.need(_DAY)
-        this_year = dt.date(anchor.year, month, day)
+        this_year = _holiday_in(anchor.year, spec)
         if rel == 0:
             year = anchor.year
         elif rel == -1:
             year = anchor.year if this_year < anchor else anchor.year - 1
         else:
             year = anchor.year if this_year > anchor else anchor.year + 1
-    return _day(dt.date(year, month, day))
+    return _day(_holiday_in(year, spec))
+
+
+def _holiday_in(year: int, spec: Sequence[int]) -> dt.date:
+    """A holiday's date in ``year``: ``[month, day]``, or ``[month, weekday, n]`` for the n-th
+    such weekday of the month (Monday is 0; n = -1 the last: Memorial Day is ``[5, 0, -1]``)."""
+    if len(spec) == 2:
+        return dt.date(year, spec[0], spec[1])
+    month, weekday, n = spec
+    days = [
+        dt.date(year, month, d)
+        for d in range(1, calendar.monthrange(year, month)[1] + 1)
+        if dt.date(year, month, d).weekday() == weekday
+    ]
+    return days[n - 1] if n > 0 else days[n]
 
 
 @_rule(r"(?P<y>\d{4})-(?P<m>\d{2})")
