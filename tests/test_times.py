@@ -463,6 +463,19 @@ def test_clock_times_and_their_days() -> None:
     ]
 
 
+def test_today_in_a_quote_is_the_day_the_quote_was_given() -> None:
+    """ "Today" quoted is the last day named before, outside quotes; with none it is unknown.
+    Outside quotes, "today" stays the publication day."""
+    assert found('On Tuesday the court ruled. The minister said, "Today is a good day."') == [
+        ("Tuesday", "2024-10-29", "day"),
+        ("Today", "2024-10-29", "day"),
+    ]
+    assert found('The minister said, "Today is a good day."') == [("Today", None, "day")]
+    assert found("The minister said today that it was a good day.") == [
+        ("today", "2024-10-31", "day")
+    ]
+
+
 def test_clock_times_take_the_day_of_the_event() -> None:
     """With no day beside it, a clock time is on the day its sentence names, else on the last
     day named before it: a reader never puts the event on the publication day."""

@@ -46,6 +46,8 @@ Relative rules, with ``a`` the anchor:
   this month" is this month; "N days/weeks/months/years ago" counts back from ``a``; "the
   next year", "the following week" and "a month earlier" are relative to some event, not to
   ``a``, and are dropped.
+* "today", "tonight" or "this morning" inside a quote is the day the quote was given: the
+  last day named before it outside quotes, else unknown;
 * a clock time is on the day written in it or right beside it ("5:03 AM, February 10"), else
   on ``a``; a season needs a determiner or a year ("last summer", "the winter of 2006-07"):
   "winter weather" is no date.
@@ -1278,7 +1280,39 @@ def find_times(doc: Doc, anchor: str | None) -> list[TimeExpr]:
     found: list[TimeExpr] = []
     for group in _clusters(_candidates(page)):
         found.extend(_pick(page, group))
-    return _anaphora(page, _borrow_days(page, _join_years(page, _join_ranges(page, found))))
+    joined = _join_years(page, _join_ranges(page, found))
+    return _anaphora(page, _quoted_days(page, _borrow_days(page, joined)))
+
+
+#: words for the day someone speaks ("today", "tonight", "this morning")
+_SPEAKING_DAY = re.compile(r"(?i)to(?:day|night)|this\s+(?:morning|afternoon|evening)")
+_QUOTED = re.compile(r"“[^”]{1,3000}”|\"[^\"]{1,3000}\"")
+
+
+def _quoted_days(page: _Page, found: list[TimeExpr]) -> list[TimeExpr]:
+    """ "Today" inside a quote is the day the quote was given: the last day the text named
+    before it outside quotes ("On Wednesday, the court ruled … Sturgeon said: "Today's
+    judgment…""), else unknown (no date), never simply the publication day."""
+    quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(page.text)]
+
+    def quoted(t: TimeExpr) -> bool:
+        return any(a < t.start and t.end < b for a, b in quotes)
+
+    out = list(found)
+    for i, expr in enumerate(found):
+        if not (_SPEAKING_DAY.fullmatch(expr.text) and expr.date and quoted(expr)):
+            continue
+        days = [
+            t
+            for t in found[:i]
+            if t.granularity == "day"
+            and t.date
+            and t.date <= expr.date
+            and not quoted(t)
+            and expr.start - t.end <= _EVENT_REACH
+        ]
+        out[i] = dataclasses.replace(expr, date=days[-1].date if days else None)
+    return out
 
 
 _OWN_YEAR = re.compile(r"(?i)(?:last|next|this)\s+year")
