@@ -126,16 +126,19 @@ def test_two_outlets_citing_the_same_agency_are_one_origin() -> None:
     assert missing.origins == ("Ostvale Emergency Agency", "Tessa Quorn")
 
 
+#: a bare "police" that names no force: one unnamed body however many outlets quote it
+BARE_POLICE = ("Harbour Courier", "2025-06-05", "About 63 people are still missing, police said.")
+
+
 def test_bare_police_in_two_outlets_are_one_unnamed_body_and_one_origin() -> None:
     first = (
         "Bellmoor Bugle",
         "2025-06-05",
         "Police said 63 people were still missing on Thursday.",
     )
-    second = ("Harbour Courier", "2025-06-05", "About 63 people are still missing, police said.")
-    sources = [c.source for c in extraction(first).claims + extraction(second).claims]
+    sources = [c.source for c in extraction(first).claims + extraction(BARE_POLICE).claims]
     assert [(s.kind, s.canonical) for s in sources if s] == [("unnamed", None)] * 2
-    missing = fact(index(first, second), "Missing")
+    missing = fact(index(first, BARE_POLICE), "Missing")
     assert {c.outlet for v in missing.values for c in v.sources} == {
         "Bellmoor Bugle",
         "Harbour Courier",
@@ -149,8 +152,7 @@ def test_bare_police_is_the_force_the_story_named_before() -> None:
         "2025-06-04",
         "The Ostvale Provincial Police said 70 people were missing.",
     )
-    bare = ("Harbour Courier", "2025-06-05", "About 63 people are still missing, police said.")
-    missing = fact(index(named, bare), "Missing")
+    missing = fact(index(named, BARE_POLICE), "Missing")
     assert missing.origins == ("Ostvale Provincial Police",)
 
 
