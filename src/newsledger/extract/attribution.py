@@ -2097,7 +2097,7 @@ def _in_clause_of(tok: Token, head: Token) -> bool:
 
 def _country_governed(tok: Token) -> str | None:
     """The country a "government" is said to be of: by demonym ("the Mexican government"), by
-    name before it ("the Iraqi", "the United States government") or after "of"."""
+    its name before ("the United States government") or after "of" ("the government of Iraq")."""
     demonyms: dict[str, str] = entity_words()["demonyms"]
     for child in tok.children:
         if child.dep_ in {"amod", "compound", "nmod"} and child.i < tok.i:
