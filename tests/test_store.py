@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 
 from newsledger.config import Limits
 from newsledger.ingest.document import build
-from newsledger.model import DateInfo, Provenance
+from newsledger.model import DateInfo, Extraction, Provenance
 from newsledger.pipeline import ingest
 from newsledger.store import Store
 
@@ -138,17 +138,23 @@ def test_extraction_and_stories_round_trip(tmp_path: Path, db_url: str) -> None:
     store.close()
 
 
-def test_a_clock_range_is_stored_whole(tmp_path: Path, db_url: str) -> None:
-    """33 characters of "2025-05-02T08:00/2025-05-02T18:00": PostgreSQL checks the length."""
-    text = f"{WIRE} The shelters were open between 8am and 6pm on Friday, the council said."
+def _stored_back(tmp_path: Path, db_url: str, text: str) -> Extraction:
+    """One article ingested into a fresh store, and its extraction as the store gives it back."""
     (tmp_path / "a.txt").write_text(f"TITLE: Amber river\nDATE: 2025-05-02\n---\n{text}\n")
     store = Store(db_url)
     assert ingest(store, [str(tmp_path / "a.txt")], Limits()).ingested == 1
     ((doc_id, _),) = store.document_dates()
     found = store.extraction(doc_id)
-    assert found is not None
-    assert "2025-05-02T08:00/2025-05-02T18:00" in {t.date for t in found.times}
     store.close()
+    assert found is not None
+    return found
+
+
+def test_a_clock_range_is_stored_whole(tmp_path: Path, db_url: str) -> None:
+    """33 characters of "2025-05-02T08:00/2025-05-02T18:00": PostgreSQL checks the length."""
+    text = f"{WIRE} The shelters were open between 8am and 6pm on Friday, the council said."
+    found = _stored_back(tmp_path, db_url, text)
+    assert "2025-05-02T08:00/2025-05-02T18:00" in {t.date for t in found.times}
 
 
 def test_saving_the_state_keeps_no_copy_of_its_text(tmp_path: Path) -> None:
@@ -228,13 +234,7 @@ def test_wal_mode_waits_for_the_lock_a_new_file_needs(monkeypatch: pytest.Monkey
 def test_the_medium_of_a_claim_is_stored(tmp_path: Path, db_url: str) -> None:
     """ "In a statement, X said": the statement comes back from the store with the claim."""
     text = "In a statement issued on Friday, the county council said 300 homes were flooded."
-    (tmp_path / "a.txt").write_text(f"TITLE: Amber river\nDATE: 2025-05-02\n---\n{text}\n")
-    store = Store(db_url)
-    assert ingest(store, [str(tmp_path / "a.txt")], Limits()).ingested == 1
-    ((doc_id, _),) = store.document_dates()
-    found = store.extraction(doc_id)
-    assert found is not None
+    found = _stored_back(tmp_path, db_url, text)
     media = [c.medium for c in found.claims if c.medium is not None]
     assert [(m.text, m.kind) for m in media] == [("a statement", "document")]
     assert media[0].canonical is not None and "council" in media[0].canonical
-    store.close()

@@ -29,12 +29,16 @@ def key(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _table() -> dict[str, str]:
+def _entries() -> dict[str, list[str]]:
+    """The table as written: canonical name -> its other names (notes left out)."""
     text = resources.files("newsledger.extract").joinpath("data/aliases.json").read_text("utf-8")
+    return {c: vs for c, vs in json.loads(text).items() if not c.startswith("_")}
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, str]:
     table: dict[str, str] = {}
-    for canonical, variants in json.loads(text).items():
-        if canonical.startswith("_"):
-            continue
+    for canonical, variants in _entries().items():
         for variant in (canonical, *variants):
             table[key(variant)] = canonical
     return table
@@ -55,8 +59,7 @@ def lookup(name: str) -> str | None:
 @lru_cache(maxsize=1)
 def _abbreviations() -> frozenset[str]:
     """The table's keys that are written in capitals ("WHO", "AU", "NIS")."""
-    text = resources.files("newsledger.extract").joinpath("data/aliases.json").read_text("utf-8")
-    variants = (v for c, vs in json.loads(text).items() if not c.startswith("_") for v in vs)
+    variants = (v for vs in _entries().values() for v in vs)
     return frozenset(key(v) for v in variants if v.replace(".", "").isupper())
 
 
